@@ -1,0 +1,1 @@
+"""Accounts: staff users, roles, sessions for people and bearer tokens for the API."""

@@ -1,0 +1,113 @@
+"""The application factory."""
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+from pathlib import Path
+
+from flask import Flask, g, request, session
+from flask_smorest import Api
+
+from . import config as config_module
+from . import plugins as plugin_manager
+from .access import enforce, has_role
+from .errors import register_error_handlers
+from .extensions import babel, csrf, db, login_manager, migrate
+from .i18n import compile_catalogs, select_locale
+from .privacy import install_log_scrubber, mask_id_number, mask_mobile
+
+#: Core business areas, each a package that may hold ``api.py`` (``blp``, a flask-smorest
+#: Blueprint) and ``views.py`` (``bp``, a Flask Blueprint of pages).
+CORE_AREAS = ("accounts", "servicelines", "audit", "customers", "workers", "web")
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: defaults → env/instance → test override → extensions → plugins →
+    core blueprints → plugin blueprints → error handlers."""
+    install_log_scrubber()
+    instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get(
+        "JIAZHENG_INSTANCE_PATH") or str(Path.cwd() / "instance")
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    app.config.from_object(config_module.Defaults)
+    if test_config is None:
+        app.config.update(config_module.from_environment(app.instance_path))
+    else:
+        if "SECRET_KEY" not in test_config:
+            app.config["SECRET_KEY"] = config_module.from_environment(app.instance_path)[
+                "SECRET_KEY"]
+        app.config.update(test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    csrf.init_app(app)
+    compile_catalogs()
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=str(Path(__file__).parent / "translations"))
+    api = Api(app, spec_kwargs={"info": {"description": "Jiazheng dispatch desk API. "
+                                                        "Authenticate with a Bearer token "
+                                                        "from POST /api/v1/auth/tokens."}})
+    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
+    app.extensions["jiazheng.api"] = api
+
+    plugin_manager.init_app(app)
+    _register_core_areas(app, api)
+    register_error_handlers(app)
+    _register_request_hooks(app)
+    _register_template_helpers(app)
+    return app
+
+
+def _register_core_areas(app: Flask, api: Api) -> None:
+    for area in CORE_AREAS:
+        for part, attr in (("api", "blp"), ("views", "bp")):
+            name = f"{__package__}.{area}.{part}"
+            if importlib.util.find_spec(f"{__package__}.{area}") is None or \
+                    importlib.util.find_spec(name) is None:
+                continue
+            module = importlib.import_module(name)
+            blueprint = getattr(module, attr)
+            if part == "api":
+                api.register_blueprint(blueprint)
+                csrf.exempt(blueprint)
+            else:
+                app.register_blueprint(blueprint)
+
+
+def _register_request_hooks(app: Flask) -> None:
+    app.before_request(enforce)
+
+    @app.after_request
+    def _security_headers(resp):
+        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+        resp.headers.setdefault("X-Frame-Options", "DENY")
+        resp.headers.setdefault("Referrer-Policy", "same-origin")
+        return resp
+
+    @login_manager.user_loader
+    def _load_user(user_id: str):
+        from .accounts.models import User
+
+        user = db.session.get(User, int(user_id))
+        return user if user and user.active else None
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from .plugins import service_lines
+
+    @app.context_processor
+    def _helpers():
+        return {
+            "has_role": has_role,
+            "principal": g.get("principal"),
+            "lang": select_locale(),
+            "service_lines": service_lines(),
+            "mask_id_number": mask_id_number,
+            "mask_mobile": mask_mobile,
+            "request": request,
+            "session": session,
+            "current_endpoints": app.view_functions,
+        }

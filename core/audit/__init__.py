@@ -1,0 +1,1 @@
+"""Audit: who changed what, and who read which confidential record."""

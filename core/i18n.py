@@ -1,0 +1,53 @@
+"""Interface language: Chinese by default, English by a switch (Flask-Babel).
+
+The catalog's source language is Chinese (the msgids are the Chinese text), so the
+default needs no catalog and an untranslated string shows in Chinese. The English
+catalog is compiled from its ``.po`` file when the ``.mo`` is missing or older.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import current_app, request, session
+
+TRANSLATIONS = Path(__file__).parent / "translations"
+
+
+def select_locale() -> str:
+    """The language of this request: the person's switch, else Chinese."""
+    lang = session.get("lang") if request else None
+    if lang in current_app.config["LANGUAGES"]:
+        return lang
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def compile_catalogs() -> None:
+    """Compile each language's ``*.po`` files into its ``messages.mo`` when stale.
+
+    Each area keeps its own ``.po`` file (``customers.po``, ``workers.po`` …) so areas
+    never edit one shared file; they are merged here into the one catalog Babel reads.
+    """
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for lc_dir in TRANSLATIONS.glob("*/LC_MESSAGES"):
+        sources = sorted(lc_dir.glob("*.po"))
+        mo = lc_dir / "messages.mo"
+        if not sources or (mo.exists() and mo.stat().st_mtime >= max(
+                p.stat().st_mtime for p in sources)):
+            continue
+        merged = None
+        for po in sources:
+            with po.open("rb") as fh:
+                catalog = read_po(fh)
+            if merged is None:
+                merged = catalog
+            else:
+                for message in catalog:
+                    if message.id:
+                        merged[message.id] = message
+        tmp = lc_dir / f"messages.mo.{os.getpid()}.tmp"
+        with tmp.open("wb") as fh:
+            write_mo(fh, merged)
+        tmp.replace(mo)

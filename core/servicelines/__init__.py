@@ -1,0 +1,1 @@
+"""Service lines as the loaded plugins register them."""

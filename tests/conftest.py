@@ -1,0 +1,254 @@
+"""Test fixtures: a fresh app and database per test, on SQLite or PostgreSQL.
+
+``JIAZHENG_TEST_DATABASE_URL`` selects the database: unset means a fresh SQLite file
+per test; a PostgreSQL URL means a test database created once per run (its tables
+created once, emptied after each test). ``REDIS_URL`` selects a Redis server; unset
+means the embedded one.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from core import create_app
+from core.extensions import db
+
+PG_URL = os.environ.get("JIAZHENG_TEST_DATABASE_URL", "")
+
+
+def _pg_test_url() -> str:
+    """Create (once) a dedicated database for this test run next to the given one."""
+    url = sa.make_url(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1)
+                      if PG_URL.startswith("postgresql://") else PG_URL)
+    name = f"jz_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False), name, url
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """The database URL for this run; PostgreSQL databases are dropped at the end."""
+    if not PG_URL:
+        yield None
+        return
+    test_url, name, base = _pg_test_url()
+    yield test_url
+    from sqlalchemy.pool import NullPool
+
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+_schema_made: set[str] = set()
+
+
+def make_test_app(tmp_path, database_url, **overrides):
+    """A fresh app on a fresh (or emptied) database."""
+    url = database_url or f"sqlite:///{tmp_path / 'test.db'}"
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-" + uuid.uuid4().hex,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "REDIS_URL": os.environ.get("REDIS_URL") or None,
+        "WTF_CSRF_ENABLED": True,
+    }
+    config.update(overrides)
+    app = create_app(config)
+    with app.app_context():
+        if url not in _schema_made:
+            db.create_all()
+            if database_url:
+                _schema_made.add(url)
+    return app
+
+
+def empty_database(app) -> None:
+    """Delete every row (PostgreSQL runs share one schema)."""
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app(tmp_path, database_url):
+    app = make_test_app(tmp_path, database_url)
+    yield app
+    if database_url:
+        empty_database(app)
+    else:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+class ApiClient:
+    """A test client that sends a bearer token and JSON."""
+
+    def __init__(self, app, token: str | None):
+        self.app = app
+        self.client = app.test_client()
+        self.token = token
+
+    def _headers(self, headers=None):
+        h = dict(headers or {})
+        if self.token:
+            h["Authorization"] = f"Bearer {self.token}"
+        return h
+
+    def get(self, url, **kw):
+        return self.client.get(url, headers=self._headers(kw.pop("headers", None)), **kw)
+
+    def post(self, url, json=None, **kw):
+        return self.client.post(url, json=json, headers=self._headers(kw.pop("headers", None)), **kw)
+
+    def patch(self, url, json=None, **kw):
+        return self.client.patch(url, json=json, headers=self._headers(kw.pop("headers", None)),
+                                 **kw)
+
+    def put(self, url, json=None, **kw):
+        return self.client.put(url, json=json, headers=self._headers(kw.pop("headers", None)), **kw)
+
+    def delete(self, url, **kw):
+        return self.client.delete(url, headers=self._headers(kw.pop("headers", None)), **kw)
+
+
+PASSWORD = "correct-horse-42"
+
+
+def make_user(app, role: str, username: str | None = None):
+    from core.accounts.service import create_user
+
+    with app.app_context():
+        user = create_user(username or f"{role}1", PASSWORD, role, f"{role} user")
+        db.session.commit()
+        return user.id
+
+
+def token_for(app, username: str) -> str:
+    resp = app.test_client().post("/api/v1/auth/tokens",
+                                  json={"username": username, "password": PASSWORD})
+    assert resp.status_code == 201, resp.get_json()
+    return resp.get_json()["token"]
+
+
+@pytest.fixture
+def api_as(app):
+    """``api_as("dispatcher")`` → an ApiClient logged in with a user of that role."""
+    made = {}
+
+    def _login(role: str) -> ApiClient:
+        if role not in made:
+            make_user(app, role, f"{role}1")
+            made[role] = token_for(app, f"{role}1")
+        return ApiClient(app, made[role])
+
+    return _login
+
+
+@pytest.fixture
+def anon(app):
+    return ApiClient(app, None)
+
+
+def login_session(client, user_id: int) -> None:
+    """Log a web test client in as a user (the session flask-login would set)."""
+    with client.session_transaction() as sess:
+        sess["_user_id"] = str(user_id)
+        sess["_fresh"] = True
+
+
+@pytest.fixture
+def web_as(app):
+    """``web_as("dispatcher")`` → a test client with a logged-in web session of that role."""
+
+    def _login(role: str, username: str | None = None):
+        user_id = make_user(app, role, username or f"web-{role}")
+        client = app.test_client()
+        login_session(client, user_id)
+        return client
+
+    return _login
+
+
+def csrf_from(client, url: str) -> str:
+    """GET a page and return the CSRF token its form carries."""
+    import re
+
+    html = client.get(url).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, f"no CSRF token on {url}"
+    return match.group(1)
+
+
+# ----------------------------------------------------------------------- browser (Playwright)
+
+CHROMIUM = os.environ.get("JIAZHENG_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture
+def live_server(app):
+    """Serve the test app on a free localhost port for the browser; yields its base URL."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium driven by Playwright (no browser download)."""
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium not found at {CHROMIUM}: install the 'chromium' package")
+    pw = sync_playwright().start()
+    browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+    yield browser
+    browser.close()
+    pw.stop()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser page (own cookies) pointed at the live server."""
+    context = browser.new_context(base_url=live_server, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def browser_login(page, app, role: str = "dispatcher", username: str | None = None) -> None:
+    """Create a user and log in through the login form."""
+    username = username or f"b-{role}"
+    make_user(app, role, username)
+    page.goto("/login")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/login" not in url)
