@@ -19,7 +19,8 @@ from .privacy import install_log_scrubber, mask_id_number, mask_mobile
 
 #: Core business areas, each a package that may hold ``api.py`` (``blp``, a flask-smorest
 #: Blueprint) and ``views.py`` (``bp``, a Flask Blueprint of pages).
-CORE_AREAS = ("accounts", "servicelines", "audit", "customers", "workers", "web")
+CORE_AREAS = ("accounts", "servicelines", "audit", "customers", "workers", "orders", "pricing",
+              "trainees", "partners", "web")
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -40,7 +41,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"),
+                     render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     csrf.init_app(app)
