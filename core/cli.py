@@ -1,0 +1,182 @@
+"""The ``jiazheng`` command: Flask's CLI for this app plus the platform's own commands.
+
+``jiazheng db upgrade`` (Flask-Migrate), ``jiazheng create-user``, ``jiazheng plugins``,
+``jiazheng worker`` and ``jiazheng serve``. Configuration comes from the environment
+(see :mod:`core.config`).
+
+Other core modules may contribute commands through :data:`CONTRIBUTED_COMMANDS`; a module
+that does not exist (yet) contributes nothing.
+"""
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup
+from marshmallow import ValidationError
+
+from . import create_app
+from .access import ROLES
+
+#: (module, attribute, command name): click commands that live with the code they drive.
+#: ``core.demo`` (the demo data loader) also offers ``DEMO_LOGIN = (username, password)``,
+#: which ``serve`` prints when that account exists.
+CONTRIBUTED_COMMANDS = (("core.demo", "demo_data", "demo-data"),)
+
+
+def _create_app():
+    return create_app()
+
+
+cli = FlaskGroup(name="jiazheng", create_app=_create_app, load_dotenv=False,
+                 help="Jiazheng (家政) dispatch desk: web app, background worker, admin tasks.")
+
+
+def _messages(fields: dict) -> str:
+    """``field: English / 中文`` lines from an error's field messages."""
+    from .errors import flatten_fields
+
+    lines = []
+    for field, msgs in flatten_fields(fields).items():
+        for m in msgs:
+            lines.append(f"{field}: {m['en']} / {m['zh']}")
+    return "\n".join(lines)
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@cli.command("create-user")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice(ROLES), help="The account's role.")
+@click.option("--name", "display_name", help="Display name (default: the username).")
+@click.option("--password-stdin", is_flag=True,
+              help="Read the password from the first line of standard input.")
+def create_user_command(username: str, role: str, display_name: str | None,
+                        password_stdin: bool) -> None:
+    """Create a staff account (the first admin, typically).
+
+    The password is asked for twice, or read from standard input with --password-stdin.
+    """
+    import sqlalchemy as sa
+
+    from .accounts import service
+    from .accounts.models import User
+    from .accounts.schemas import UserCreateSchema
+    from .audit.service import record
+    from .errors import DomainError
+    from .extensions import db
+
+    if db.session.scalar(sa.select(User.id).where(User.username == username)):
+        raise click.ClickException(f"username: This username is taken. / 该用户名已被使用。 "
+                                   f"({username})")
+    password = _read_password(password_stdin)
+    data = {"username": username, "role": role, "password": password,
+            "display_name": display_name}
+    try:
+        data = UserCreateSchema().load(data)
+        user = service.create_user(data["username"], data["password"], data["role"],
+                                   data["display_name"])
+    except ValidationError as exc:
+        raise click.ClickException(_messages(exc.messages)) from None
+    except DomainError as exc:
+        db.session.rollback()
+        raise click.ClickException(_messages(exc.fields) if exc.fields else str(exc)) from None
+    record("create", "user", user.id, f"user {user.username} ({user.role}) via command line")
+    db.session.commit()
+    click.echo(f"Created {user.role} account {user.username!r} (id {user.id}).")
+
+
+@cli.command("plugins")
+def plugins_command() -> None:
+    """List the loaded plugins, their versions and the service lines each owns."""
+    from .plugins import describe_plugins
+
+    rows = [("PLUGIN", "VERSION", "DISTRIBUTION", "SERVICE LINES")]
+    for p in describe_plugins():
+        lines = ", ".join(f"{s.code} ({s.name_zh}, {s.name_en})" for s in p["service_lines"])
+        rows.append((p["name"], p["version"], p["distribution"] or "-", lines or "-"))
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    for row in rows:
+        click.echo("  ".join(c.ljust(w) for c, w in zip(row[:3], widths, strict=True)) +
+                   "  " + row[3])
+    disabled = current_app.config.get("DISABLED_PLUGINS") or ()
+    if disabled:
+        click.echo(f"Disabled: {', '.join(disabled)}")
+
+
+@cli.command("worker")
+@click.option("--burst", is_flag=True, help="Work off what is queued and due, then exit.")
+@click.option("--queue", "queues", multiple=True, help="Queue to listen on (repeatable; "
+              "default: the platform's queue).")
+@click.option("--scheduler/--no-scheduler", default=True, show_default=True,
+              help="Also run rq's scheduler (jobs enqueued for later).")
+@click.option("--exit-with-parent", type=int, hidden=True,
+              help="Stop when the process with this pid is gone (used by serve).")
+def worker_command(burst: bool, queues: tuple[str, ...], scheduler: bool,
+                   exit_with_parent: int | None) -> None:
+    """Run the background worker (rq, with its scheduler) until Ctrl-C."""
+    from .queue import QUEUE_NAME
+    from .runner import run_worker
+
+    run_worker(current_app._get_current_object(), queues=queues or (QUEUE_NAME,),
+               burst=burst, with_scheduler=scheduler, parent_pid=exit_with_parent)
+
+
+def _demo_login_line() -> list[str]:
+    """The demo account to log in with, when the demo data has been loaded."""
+    if importlib.util.find_spec("core.demo") is None:
+        return []
+    demo = importlib.import_module("core.demo")
+    login = getattr(demo, "DEMO_LOGIN", None)
+    if not login:
+        return []
+    import sqlalchemy as sa
+
+    from .accounts.models import User
+    from .extensions import db
+
+    try:
+        exists = db.session.scalar(sa.select(User.id).where(User.username == login[0]))
+    except Exception:  # no tables yet: the banner says how to load the demo instead
+        db.session.rollback()
+        exists = None
+    if not exists:
+        return ["No demo data: run `jiazheng db upgrade && jiazheng demo-data` to load it."]
+    return [f"Demo login: {login[0]} / {login[1]}"]
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def serve_command(host: str, port: int) -> None:
+    """Run the web app and a background worker together; Ctrl-C stops both."""
+    from .runner import serve
+
+    app = current_app._get_current_object()
+    sys.exit(serve(app, host, port, say=lambda s: click.echo(s), banner_extra=_demo_login_line()))
+
+
+def _add_contributed_commands() -> None:
+    for module_name, attr, command_name in CONTRIBUTED_COMMANDS:
+        if importlib.util.find_spec(module_name) is None:
+            continue
+        cli.add_command(getattr(importlib.import_module(module_name), attr), command_name)
+
+
+_add_contributed_commands()
+
+
+def main() -> None:
+    """Entry point of the ``jiazheng`` console script."""
+    cli.main(prog_name="jiazheng")
+
+
+if __name__ == "__main__":
+    main()
