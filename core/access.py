@@ -12,7 +12,8 @@ therefore never authorises an API call, so the API needs no CSRF token.
 """
 from __future__ import annotations
 
-from typing import Callable
+import datetime as dt
+from collections.abc import Callable
 
 from flask import Flask, current_app, g, request
 from flask_login import current_user
@@ -73,8 +74,13 @@ def current_principal():
     return g.get("principal")
 
 
+#: a token's last use is written at most this often (not on every request)
+_LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
+
+
 def _bearer_user():
     from .accounts.service import resolve_token
+    from .extensions import db
     from .timeutil import utcnow
 
     header = request.headers.get("Authorization", "")
@@ -83,7 +89,10 @@ def _bearer_user():
     token = resolve_token(header[7:].strip())
     if token is None:
         return None
-    token.last_used_at = utcnow()
+    now = utcnow()
+    if token.last_used_at is None or now - token.last_used_at > _LAST_USED_RESOLUTION:
+        token.last_used_at = now
+        db.session.commit()  # kept even when the request itself only reads
     g.api_token = token
     return token.user
 

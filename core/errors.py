@@ -31,7 +31,8 @@ _DEFAULTS = {
     413: ("too_large", Msg("The upload is too large.", "上传内容过大。")),
     415: ("unsupported_media_type", Msg("Send JSON.", "请以 JSON 格式提交。")),
     422: ("validation_failed", Msg("Some fields are invalid.", "部分字段填写有误。")),
-    429: ("too_many_requests", Msg("Too many attempts; wait and try again.", "尝试次数过多，请稍后再试。")),
+    429: ("too_many_requests", Msg("Too many attempts; wait and try again.",
+                                   "尝试次数过多，请稍后再试。")),
     500: ("internal_error", Msg("Something went wrong on our side.", "系统内部错误，请稍后再试。")),
 }
 

@@ -9,8 +9,14 @@ from ..errors import Forbidden, NotFound
 from ..extensions import db
 from . import service
 from .models import ApiToken, User
-from .schemas import (LoginSchema, TokenInfoSchema, TokenSchema, UserCreateSchema, UserSchema,
-                      UserUpdateSchema)
+from .schemas import (
+    LoginSchema,
+    TokenInfoSchema,
+    TokenSchema,
+    UserCreateSchema,
+    UserSchema,
+    UserUpdateSchema,
+)
 
 blp = Blueprint("accounts_api", __name__, url_prefix="/api/v1", description="Login and staff")
 

@@ -7,11 +7,11 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..access import ROLES  # noqa: F401 - the one list of roles, re-exported for accounts
 from ..extensions import db
 from ..timeutil import UTCDateTime, utcnow
 
-#: Roles of staff, in the order shown to people.
-from ..access import ROLES  # noqa: E402  (one list of roles)
+#: Labels of the roles (``ROLES``), in the order shown to people.
 ROLE_LABELS = {
     "admin": ("管理员", "Administrator"),
     "supervisor": ("客服主管", "Supervisor"),

@@ -9,7 +9,8 @@ class LoginSchema(Schema):
         unknown = RAISE
 
     username = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=256))
+    password = fields.String(required=True, load_only=True,
+                             validate=validate.Length(min=1, max=256))
 
 
 class UserSchema(Schema):
@@ -30,7 +31,8 @@ class UserCreateSchema(Schema):
         r"^[A-Za-z0-9_.-]{2,64}$", error="Use 2–64 letters, digits, '.', '_' or '-'."))
     display_name = fields.String(load_default=None, validate=validate.Length(max=64))
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
-    password = fields.String(required=True, load_only=True, validate=validate.Length(min=8, max=256))
+    password = fields.String(required=True, load_only=True,
+                             validate=validate.Length(min=8, max=256))
 
 
 class UserUpdateSchema(Schema):

@@ -8,7 +8,7 @@ from flask_login import login_user, logout_user
 
 from ..access import ANY_STAFF, public, roles
 from ..audit.service import record
-from ..errors import DomainError
+from ..errors import DomainError, TooManyRequests
 from ..extensions import db
 from ..messages import zh_for
 from . import service
@@ -34,10 +34,11 @@ def login():
             user = service.authenticate(request.form.get("username", ""),
                                         request.form.get("password", ""), request.remote_addr)
         except DomainError as exc:
-            error = exc.message
-            status = exc.status
-            return render_template("accounts/login.html", error=error,
-                                   username=request.form.get("username", "")), status
+            headers = {}
+            if isinstance(exc, TooManyRequests):
+                headers["Retry-After"] = str(exc.retry_after)
+            return render_template("accounts/login.html", error=exc.message,
+                                   username=request.form.get("username", "")), exc.status, headers
         login_user(user)
         return redirect(_safe_next(request.args.get("next")))
     return render_template("accounts/login.html", error=error, username="")
