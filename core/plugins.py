@@ -82,7 +82,10 @@ def build_plugin_manager(disabled: tuple[str, ...] = (),
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as exc:
-        raise PluginError(f"plugin {exc.plugin!r} implements an unknown hook: {exc}") from exc
+        name = pm.get_name(exc.plugin)
+        unknown = sorted(c.name for c in pm.get_hookcallers(exc.plugin) or [] if not c.has_spec())
+        raise PluginError(f"plugin {name!r} implements unknown hooks {unknown}: misspelled, or "
+                          "not hooks of this version of Jiazheng (see docs/plugins.md)") from exc
     return _resolve(pm, infos)
 
 
