@@ -20,7 +20,7 @@ setup(
             "migrations/**/*",
             "*/templates/**/*",
         ],
-        "plugins": ["*/templates/**/*"],
+        "plugins": ["*/templates/**/*", "*/price_table.json"],
     },
     install_requires=[
         "flask>=3.1",

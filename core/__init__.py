@@ -1,10 +1,16 @@
 """Jiazheng core: the Flask platform and what plugins may import from it.
 
-Plugins import only from here: ``hookimpl``, the value types, and ``create_app``
-for their tests.
+Plugins import only from here: ``hookimpl``, the value types, the intake and
+price-table kit (base schemas, money fields, bilingual messages, ``Invalid``), and
+``create_app`` for their tests.
 """
+from .errors import Invalid
+from .forms import IntakeSchema, one_of
 from .hookspecs import hookimpl
-from .types import CredentialKind, ServiceLine
+from .messages import Msg
+from .money import Money, Rate, format_yuan, positive, quantize, yuan
+from .price_tables import PriceTableSchema, check_table, covers, load_table, table_floor
+from .types import CredentialKind, Quote, QuoteLine, ServiceLine
 
 
 def create_app(test_config=None):
@@ -14,4 +20,7 @@ def create_app(test_config=None):
     return _create_app(test_config)
 
 
-__all__ = ["create_app", "hookimpl", "CredentialKind", "ServiceLine"]
+__all__ = ["create_app", "hookimpl", "CredentialKind", "ServiceLine", "Quote", "QuoteLine",
+           "IntakeSchema", "one_of", "Msg", "Invalid", "Money", "Rate", "positive", "yuan",
+           "quantize", "format_yuan", "PriceTableSchema", "check_table", "covers",
+           "load_table", "table_floor"]

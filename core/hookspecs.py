@@ -14,8 +14,9 @@ returning a sentinel.
 from __future__ import annotations
 
 import pluggy
+from marshmallow import Schema
 
-from .types import ServiceLine
+from .types import Quote, ServiceLine
 
 PROJECT = "jiazheng"
 
@@ -36,3 +37,78 @@ def register_service_lines() -> list[ServiceLine]:
     collected; two plugins returning the same code stop the app at start-up with a
     message naming both. Return an empty list to register nothing.
     """
+
+
+# --------------------------------------------------------------------- intake and pricing
+#
+# Owned answers: for a given ``service_line`` only the plugin that registered that
+# line answers; every other plugin returns ``None``. Core collects the answers and
+# refuses zero or several (at start-up for the intake schema and price table).
+
+
+@hookspec
+def get_intake_schema(service_line: str) -> type[Schema] | None:
+    """Return the intake schema CLASS (a :class:`core.forms.IntakeSchema` subclass) of
+    ``service_line`` if this plugin owns it, else ``None``.
+
+    The intake is what the dispatcher asks before quoting (area, frequency, 预产期, …).
+    The schema refuses unknown fields, puts cross-field rules in
+    ``@validates_schema(skip_on_field_errors=True)`` and raises ``ValidationError`` with
+    bilingual :class:`core.messages.Msg` messages. Instantiated with ``today=<date>``
+    it also checks rules relative to the business date (no date in the past, …).
+
+    Each field says how a form presents it through ``metadata`` (all optional except
+    the labels), read by :func:`core.forms.describe_schema`:
+
+    - ``label_zh``, ``label_en``: the field's label (required);
+    - ``help_zh``, ``help_en``: one line of help under the field;
+    - ``unit``: shown after the input, e.g. ``"㎡"``, ``"天"``;
+    - ``choices``: ``[(value, zh, en), …]`` for a closed set of values;
+    - ``widget``: ``text`` · ``textarea`` · ``number`` · ``date`` · ``datetime`` ·
+      ``time`` · ``select`` · ``checkbox`` · ``group`` (inferred from the field type
+      when absent; a ``List`` field with choices is a multiple choice, a ``Nested``
+      field a group of its own fields);
+    - ``order``: position in the form (smaller first);
+    - ``depends_on``: ``{"field": name, "values": [...]}`` — shown only when that field
+      has one of those values.
+
+    The module defining the schema also provides ``SAMPLE_INTAKE``, a valid raw
+    intake used by the conformance test.
+    """
+
+
+@hookspec
+def get_price_table(service_line: str) -> dict | None:
+    """Return the DEFAULT price table (价目表) of ``service_line`` if this plugin owns it,
+    else ``None``.
+
+    Plain JSON-serialisable data, money as strings (``"35.00"``), read from a data
+    file shipped in the plugin (not constants in code); return a fresh copy each call.
+    It has at least ``currency`` and ``floor_ratio`` (see :mod:`core.price_tables`).
+    Core keeps a company's edited copy and passes it back to ``get_quote``.
+    """
+
+
+@hookspec
+def validate_price_table(service_line: str, table: dict) -> bool | None:
+    """Check an (edited) price table of ``service_line`` if this plugin owns it.
+
+    Return ``True`` when ``table`` is well-formed; raise
+    :class:`core.errors.Invalid` with ``fields`` naming each malformed entry when it
+    is not. Return ``None`` for a line this plugin does not own.
+    """
+
+
+@hookspec
+def get_quote(service_line: str, intake: dict, price_table: dict) -> Quote | None:
+    """Price an intake of ``service_line`` from ``price_table`` if this plugin owns it,
+    else ``None``.
+
+    ``intake`` is the dict the line's intake schema LOADED (validated, with dates and
+    Decimals); ``price_table`` a table that passed ``validate_price_table``. Return a
+    :class:`core.types.Quote` whose lines a customer can read and which sum to the
+    total, money as ``Decimal`` to the fen. Pure: no clock, no database. Raise
+    :class:`core.errors.Invalid` when the intake asks for something the table does
+    not offer (e.g. a package size it does not list).
+    """
+

@@ -7,15 +7,19 @@ named in ``JIAZHENG_DISABLED_PLUGINS``.
 """
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from importlib import metadata
 from types import ModuleType
 
 import pluggy
 from flask import Flask, current_app
+from marshmallow import Schema
 
 from . import hookspecs
-from .types import CORE_CREDENTIAL_KINDS, CredentialKind, ServiceLine
+from .errors import Invalid, NotFound
+from .messages import Msg
+from .types import CORE_CREDENTIAL_KINDS, CredentialKind, Quote, ServiceLine
 
 ENTRY_POINT_GROUP = "jiazheng.plugins"
 EXTENSION_KEY = "jiazheng.plugins"
@@ -118,7 +122,61 @@ def _resolve(pm: pluggy.PluginManager, infos: dict[str, PluginInfo]) -> PluginRe
         if missing:
             raise PluginError(f"service line {line.code!r} of plugin {owners[line.code]!r} "
                               f"requires unknown credential kinds {missing}")
+    _check_intake_and_pricing(pm, owners)
     return PluginRegistry(pm, infos, lines, owners, kinds)
+
+
+# ----------------------------------------------------------- owned answers (intake, pricing)
+
+
+def _answers(pm: pluggy.PluginManager, hook: str, **kwargs) -> list[tuple[str, object]]:
+    """(plugin name, answer) of every plugin answering ``hook`` with non-None, one by one."""
+    out = []
+    for impl in getattr(pm.hook, hook).get_hookimpls():
+        if impl.hookwrapper or impl.wrapper:
+            continue
+        answer = impl.function(*[kwargs[name] for name in impl.argnames])
+        if answer is not None:
+            out.append((impl.plugin_name, answer))
+    return out
+
+
+def _owned_answer(pm: pluggy.PluginManager, hook: str, code: str, owner: str, **kwargs):
+    """The one answer the owner of ``code`` gives to ``hook``; refuse strangers and silence."""
+    answers = _answers(pm, hook, service_line=code, **kwargs)
+    for name, _answer in answers:
+        if name != owner:
+            raise PluginError(f"plugin {name!r} answers {hook} for service line {code!r}, "
+                              f"which plugin {owner!r} owns; only the owner may answer")
+    if len(answers) != 1:
+        raise PluginError(f"plugin {owner!r} owns service line {code!r} but gives "
+                          f"{len(answers)} answers to {hook}; it must give exactly one")
+    return answers[0][1]
+
+
+def _check_intake_and_pricing(pm: pluggy.PluginManager, owners: dict[str, str]) -> None:
+    """At start-up: each line has one intake schema, one valid default price table, and
+    its owner implements ``get_quote``."""
+    from .forms import IntakeSchema
+
+    quoters = {impl.plugin_name for impl in pm.hook.get_quote.get_hookimpls()}
+    for code, owner in owners.items():
+        schema = _owned_answer(pm, "get_intake_schema", code, owner)
+        if not (isinstance(schema, type) and issubclass(schema, IntakeSchema)):
+            raise PluginError(f"plugin {owner!r} returned {schema!r} from get_intake_schema "
+                              f"for {code!r}, not a core.forms.IntakeSchema subclass")
+        table = _owned_answer(pm, "get_price_table", code, owner)
+        if not isinstance(table, dict):
+            raise PluginError(f"plugin {owner!r} returned {type(table).__name__} from "
+                              f"get_price_table for {code!r}, not a dict")
+        try:
+            _owned_answer(pm, "validate_price_table", code, owner, table=copy.deepcopy(table))
+        except Invalid as exc:
+            raise PluginError(f"the default price table of service line {code!r} (plugin "
+                              f"{owner!r}) is malformed: {exc.fields}") from exc
+        if owner not in quoters:
+            raise PluginError(f"plugin {owner!r} owns service line {code!r} but does not "
+                              "implement get_quote")
 
 
 def init_app(app: Flask, extra: list[tuple[str, object]] | None = None) -> PluginRegistry:
@@ -174,3 +232,47 @@ def describe_plugins() -> list[dict]:
 def plugin_module(name: str) -> ModuleType | object:
     """The registered plugin object by name (for diagnostics)."""
     return registry().pm.get_plugin(name)
+
+
+def _call_owner(hook: str, code: str, **kwargs):
+    """Call ``hook`` for service line ``code``; exactly one plugin must answer."""
+    reg = registry()
+    if code not in reg.service_lines:
+        raise NotFound(Msg("There is no service line {code!r}.",
+                           "没有业务线 {code!r}。").format(code=code))
+    results = [r for r in getattr(reg.pm.hook, hook)(service_line=code, **kwargs)
+               if r is not None]
+    if len(results) == 1:
+        return results[0]
+    names = [name for name, _ in _answers(reg.pm, hook, service_line=code, **kwargs)]
+    raise PluginError(f"{len(results)} plugins {names} answer {hook} for service line "
+                      f"{code!r}; exactly one, its owner {reg.owners[code]!r}, must")
+
+
+def intake_schema(code: str) -> type[Schema]:
+    """The intake schema class of a service line (instantiate with ``today=`` to check
+    date rules against the business date)."""
+    return _call_owner("get_intake_schema", code)
+
+
+def default_price_table(code: str) -> dict:
+    """A fresh copy of the default price table (价目表) a service line ships."""
+    return copy.deepcopy(_call_owner("get_price_table", code))
+
+
+def check_price_table(code: str, table: dict) -> bool:
+    """True when ``table`` is a well-formed price table of the line; raises
+    :class:`core.errors.Invalid` naming the malformed entries otherwise."""
+    return _call_owner("validate_price_table", code, table=table)
+
+
+def quote(code: str, intake: dict, price_table: dict | None = None) -> Quote:
+    """The price (报价) of a loaded intake, from ``price_table`` (the line's default table
+    when None); raises :class:`core.errors.Invalid` when the table cannot price it."""
+    table = default_price_table(code) if price_table is None else price_table
+    answer = _call_owner("get_quote", code, intake=intake, price_table=table)
+    if not isinstance(answer, Quote) or answer.service_line != code:
+        raise PluginError(f"plugin {plugin_of(code)!r} returned {answer!r} from get_quote "
+                          f"for {code!r}, not a Quote of that line")
+    return answer
+

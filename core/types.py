@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .money import quantize
 
 
 @dataclass(frozen=True)
@@ -41,3 +44,94 @@ HEALTH_CERTIFICATE = CredentialKind("health_certificate", "健康证", "Health c
 PLATFORM_CERTIFICATION = CredentialKind(
     "platform_certification", "58到家认证", "Platform certification (58到家)", expires=True)
 CORE_CREDENTIAL_KINDS = (HEALTH_CERTIFICATE, PLATFORM_CERTIFICATION)
+
+
+# ------------------------------------------------------------------------------ quotes
+
+#: Units a quote line may count in: code -> (Chinese, English).
+UNITS = {
+    "visit": ("次", "visit"), "session": ("次", "session"), "package": ("套", "package"),
+    "day": ("天", "day"), "hour": ("小时", "hour"), "month": ("月", "month"),
+    "m2": ("㎡", "m²"),
+}
+
+
+def _money(value: object, what: str) -> None:
+    if not isinstance(value, Decimal) or isinstance(value, bool):
+        raise TypeError(f"{what} must be a Decimal, not {type(value).__name__}")
+    if quantize(value) != value or value.as_tuple().exponent != -2:
+        raise ValueError(f"{what} must be quantized to the fen (0.01), got {value}")
+
+
+@dataclass(frozen=True)
+class QuoteLine:
+    """One line of a price breakdown a customer can read and check by hand.
+
+    ``amount`` is exactly ``quantity × unit_price`` rounded to the fen; a discount is a
+    line with a negative ``unit_price``; ``unit`` is a code of :data:`UNITS`.
+    E.g. 开荒保洁 120㎡ × ¥8.00 — 1 visit × ¥960.00 = ¥960.00.
+    """
+
+    label_zh: str
+    label_en: str
+    quantity: Decimal
+    unit: str
+    unit_price: Decimal
+    amount: Decimal
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.quantity, (Decimal, int)) or isinstance(self.quantity, bool):
+            raise TypeError(f"quantity must be a Decimal, not {type(self.quantity).__name__}")
+        if self.unit not in UNITS:
+            raise ValueError(f"unit {self.unit!r} is not one of {sorted(UNITS)}")
+        _money(self.unit_price, "unit_price")
+        _money(self.amount, "amount")
+        if quantize(self.quantity * self.unit_price) != self.amount:
+            raise ValueError(f"line {self.label_en!r}: {self.quantity} × {self.unit_price} "
+                             f"is not {self.amount}")
+
+    def as_dict(self) -> dict:
+        """Plain JSON-serialisable data, money as strings."""
+        return {"label_zh": self.label_zh, "label_en": self.label_en,
+                "quantity": str(self.quantity), "unit": self.unit,
+                "unit_zh": UNITS[self.unit][0], "unit_en": UNITS[self.unit][1],
+                "unit_price": str(self.unit_price), "amount": str(self.amount)}
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A service line's price for one intake (报价), computed from a price table.
+
+    ``total`` is the sum of the lines' amounts (checked). ``minimum_applied``: a
+    minimum charge topped the price up. ``table_floor``: the lowest total the table
+    lets a dispatcher agree for this intake; a lower agreed price is an exception that
+    needs a supervisor's approval (None: the table sets no floor).
+    """
+
+    service_line: str
+    total: Decimal
+    lines: tuple[QuoteLine, ...]
+    currency: str = "CNY"
+    minimum_applied: bool = False
+    notes_zh: str = ""
+    notes_en: str = ""
+    table_floor: Decimal | None = None
+
+    def __post_init__(self) -> None:
+        _money(self.total, "total")
+        if self.table_floor is not None:
+            _money(self.table_floor, "table_floor")
+        if not isinstance(self.lines, tuple) or not all(
+                isinstance(line, QuoteLine) for line in self.lines):
+            raise TypeError("lines must be a tuple of QuoteLine")
+        if sum((line.amount for line in self.lines), Decimal("0.00")) != self.total:
+            raise ValueError(f"quote of {self.service_line!r}: lines do not sum to {self.total}")
+
+    def as_dict(self) -> dict:
+        """Plain JSON-serialisable data (a snapshot to keep on an order), money as strings."""
+        return {"service_line": self.service_line, "total": str(self.total),
+                "currency": self.currency, "minimum_applied": self.minimum_applied,
+                "lines": [line.as_dict() for line in self.lines],
+                "notes_zh": self.notes_zh, "notes_en": self.notes_en,
+                "table_floor": None if self.table_floor is None else str(self.table_floor)}
+

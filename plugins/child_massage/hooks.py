@@ -1,7 +1,9 @@
 """Hook implementations of the child massage (小儿推拿) line: adapters only."""
 from core import CredentialKind, ServiceLine, hookimpl
 
-from . import CODE, NAME_EN, NAME_ZH
+from . import CODE, NAME_EN, NAME_ZH, pricing
+from .price_table import default_table, validated
+from .schemas import ChildMassageIntakeSchema
 
 CHILD_MASSAGE = CredentialKind("child_massage", "小儿推拿证", "Child massage certificate")
 
@@ -16,3 +18,32 @@ def register_service_lines():
         description_zh="单次或套餐，上门或到店。",
         description_en="Single sessions or packages, at home or at the company.",
     )]
+
+
+@hookimpl
+def get_intake_schema(service_line):
+    """The child massage intake: age, needs, purchase, place."""
+    return ChildMassageIntakeSchema if service_line == CODE else None
+
+
+@hookimpl
+def get_price_table(service_line):
+    """The default price table (price_table.json)."""
+    return default_table() if service_line == CODE else None
+
+
+@hookimpl
+def validate_price_table(service_line, table):
+    """True for a well-formed table of this line; raises core.Invalid otherwise."""
+    if service_line != CODE:
+        return None
+    validated(table)
+    return True
+
+
+@hookimpl
+def get_quote(service_line, intake, price_table):
+    """The quote of a loaded intake of this line."""
+    if service_line != CODE:
+        return None
+    return pricing.quote(intake, validated(price_table))

@@ -1,10 +1,12 @@
 """Hook implementations of the cleaning (保洁) line: adapters only."""
 from core import CredentialKind, ServiceLine, hookimpl
 
-from . import CODE, NAME_EN, NAME_ZH
+from . import CODE, NAME_EN, NAME_ZH, pricing
+from .price_table import default_table, validated
+from .schemas import CleaningIntakeSchema
 
-CLEANING_TRAINING = CredentialKind("cleaning_training", "保洁培训合格证", "Cleaning training certificate",
-                                   expires=False)
+CLEANING_TRAINING = CredentialKind("cleaning_training", "保洁培训合格证",
+                                   "Cleaning training certificate", expires=False)
 
 
 @hookimpl
@@ -17,3 +19,32 @@ def register_service_lines():
         description_zh="日常保洁、开荒保洁、深度保洁，单次或周期上门。",
         description_en="Routine, post-renovation and deep cleaning, one-off or recurring visits.",
     )]
+
+
+@hookimpl
+def get_intake_schema(service_line):
+    """The cleaning intake: area, kind, dirt, frequency, address and date."""
+    return CleaningIntakeSchema if service_line == CODE else None
+
+
+@hookimpl
+def get_price_table(service_line):
+    """The default cleaning price table (price_table.json)."""
+    return default_table() if service_line == CODE else None
+
+
+@hookimpl
+def validate_price_table(service_line, table):
+    """True for a well-formed cleaning table; raises core.Invalid otherwise."""
+    if service_line != CODE:
+        return None
+    validated(table)
+    return True
+
+
+@hookimpl
+def get_quote(service_line, intake, price_table):
+    """The cleaning quote of a loaded intake."""
+    if service_line != CODE:
+        return None
+    return pricing.quote(intake, validated(price_table))

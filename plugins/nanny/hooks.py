@@ -1,7 +1,9 @@
 """Hook implementations of the nanny / infant-care (育婴师) line: adapters only."""
 from core import CredentialKind, ServiceLine, hookimpl
 
-from . import CODE, NAME_EN, NAME_ZH
+from . import CODE, NAME_EN, NAME_ZH, pricing
+from .price_table import default_table, validated
+from .schemas import NannyIntakeSchema
 
 INFANT_CARE = CredentialKind("infant_care", "育婴师证", "Infant-care certificate")
 
@@ -16,3 +18,32 @@ def register_service_lines():
         description_zh="按小时或住家照护婴幼儿。",
         description_en="Infant and toddler care, hourly or live-in.",
     )]
+
+
+@hookimpl
+def get_intake_schema(service_line):
+    """The nanny intake: child, arrangement, grade, start, requirements."""
+    return NannyIntakeSchema if service_line == CODE else None
+
+
+@hookimpl
+def get_price_table(service_line):
+    """The default price table (price_table.json)."""
+    return default_table() if service_line == CODE else None
+
+
+@hookimpl
+def validate_price_table(service_line, table):
+    """True for a well-formed table of this line; raises core.Invalid otherwise."""
+    if service_line != CODE:
+        return None
+    validated(table)
+    return True
+
+
+@hookimpl
+def get_quote(service_line, intake, price_table):
+    """The quote of a loaded intake of this line."""
+    if service_line != CODE:
+        return None
+    return pricing.quote(intake, validated(price_table))
