@@ -10,7 +10,7 @@ from .hookspecs import hookimpl
 from .messages import Msg
 from .money import Money, Rate, format_yuan, positive, quantize, yuan
 from .price_tables import PriceTableSchema, check_table, covers, load_table, table_floor
-from .types import CredentialKind, Quote, QuoteLine, ServiceLine
+from .types import CredentialKind, OrderPolicy, Quote, QuoteLine, ServiceLine
 
 
 def create_app(test_config=None):
@@ -20,7 +20,8 @@ def create_app(test_config=None):
     return _create_app(test_config)
 
 
-__all__ = ["create_app", "hookimpl", "CredentialKind", "ServiceLine", "Quote", "QuoteLine",
+__all__ = ["create_app", "hookimpl", "CredentialKind", "ServiceLine", "OrderPolicy", "Quote",
+           "QuoteLine",
            "IntakeSchema", "one_of", "Msg", "Invalid", "Money", "Rate", "positive", "yuan",
            "quantize", "format_yuan", "PriceTableSchema", "check_table", "covers",
            "load_table", "table_floor"]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import pluggy
 from marshmallow import Schema
 
-from .types import Quote, ServiceLine
+from .types import OrderPolicy, Quote, ServiceLine
 
 PROJECT = "jiazheng"
 
@@ -112,3 +112,33 @@ def get_quote(service_line: str, intake: dict, price_table: dict) -> Quote | Non
     not offer (e.g. a package size it does not list).
     """
 
+
+# --------------------------------------------------------------------------------- orders
+
+
+@hookspec
+def get_order_policy(service_line: str, price_table: dict) -> OrderPolicy | None:
+    """Return the :class:`core.types.OrderPolicy` of ``service_line`` if this plugin owns
+    it, else ``None``.
+
+    The policy tells core's order lifecycle whether orders of the line go through an
+    interview (面试) and a three-party contract (三方合同), and which contract terms are
+    standard (others need a supervisor's approval). ``price_table`` is the company's
+    current (valid) table of the line, for a policy that the company edits along with
+    its prices (e.g. the standard terms of a 月嫂). Owned answer: only the owner of the
+    line answers; a line whose plugin does not implement this hook gets the default
+    policy (no interview, no contract, any term).
+    """
+
+
+@hookspec
+def order_state_changed(order_id: int, service_line: str, from_state: str,
+                        to_state: str) -> None:
+    """Broadcast: an order moved from ``from_state`` to ``to_state`` (e.g. ``contracted``
+    → ``in_service`` on the 上户 date). Every plugin is called; return values are ignored.
+
+    Called inside the transaction that records the change, after the order row is
+    written: rows a listener adds to ``core.extensions.db.session`` are committed with
+    the change, and raising refuses the change as a whole. Read the order by
+    ``order_id`` for its facts. States are those of ``core.orders.models.STATES``.
+    """

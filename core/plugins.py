@@ -19,7 +19,7 @@ from marshmallow import Schema
 from . import hookspecs
 from .errors import Invalid, NotFound
 from .messages import Msg
-from .types import CORE_CREDENTIAL_KINDS, CredentialKind, Quote, ServiceLine
+from .types import CORE_CREDENTIAL_KINDS, CredentialKind, OrderPolicy, Quote, ServiceLine
 
 ENTRY_POINT_GROUP = "jiazheng.plugins"
 EXTENSION_KEY = "jiazheng.plugins"
@@ -123,6 +123,7 @@ def _resolve(pm: pluggy.PluginManager, infos: dict[str, PluginInfo]) -> PluginRe
             raise PluginError(f"service line {line.code!r} of plugin {owners[line.code]!r} "
                               f"requires unknown credential kinds {missing}")
     _check_intake_and_pricing(pm, owners)
+    _check_order_policies(pm, owners)
     return PluginRegistry(pm, infos, lines, owners, kinds)
 
 
@@ -177,6 +178,20 @@ def _check_intake_and_pricing(pm: pluggy.PluginManager, owners: dict[str, str]) 
         if owner not in quoters:
             raise PluginError(f"plugin {owner!r} owns service line {code!r} but does not "
                               "implement get_quote")
+
+
+def _check_order_policies(pm: pluggy.PluginManager, owners: dict[str, str]) -> None:
+    """At start-up: only a line's owner answers ``get_order_policy``, with an OrderPolicy."""
+    for code, owner in owners.items():
+        table = _owned_answer(pm, "get_price_table", code, owner)
+        answers = _answers(pm, "get_order_policy", service_line=code, price_table=table)
+        for name, answer in answers:
+            if name != owner:
+                raise PluginError(f"plugin {name!r} answers get_order_policy for service line "
+                                  f"{code!r}, which plugin {owner!r} owns; only the owner may")
+            if not isinstance(answer, OrderPolicy):
+                raise PluginError(f"plugin {owner!r} returned {answer!r} from get_order_policy "
+                                  f"for {code!r}, not a core.types.OrderPolicy")
 
 
 def init_app(app: Flask, extra: list[tuple[str, object]] | None = None) -> PluginRegistry:
@@ -276,3 +291,23 @@ def quote(code: str, intake: dict, price_table: dict | None = None) -> Quote:
                           f"for {code!r}, not a Quote of that line")
     return answer
 
+
+def order_policy(code: str, price_table: dict | None = None) -> OrderPolicy:
+    """How orders of a service line move (interview? contract? standard terms?) under
+    ``price_table`` (the line's default table when None); the default policy when the
+    line's plugin gives none. Unknown line → NotFound."""
+    reg = registry()
+    if code not in reg.service_lines:
+        raise NotFound(Msg("There is no service line {code!r}.",
+                           "没有业务线 {code!r}。").format(code=code))
+    table = default_price_table(code) if price_table is None else price_table
+    answers = [answer for _name, answer in _answers(reg.pm, "get_order_policy",
+                                                    service_line=code, price_table=table)]
+    return answers[0] if answers else OrderPolicy()
+
+
+def notify_order_state_changed(order_id: int, service_line: str, from_state: str,
+                               to_state: str) -> None:
+    """Tell every plugin that an order changed state (broadcast, inside the transaction)."""
+    registry().pm.hook.order_state_changed(order_id=order_id, service_line=service_line,
+                                           from_state=from_state, to_state=to_state)

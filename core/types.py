@@ -135,3 +135,25 @@ class Quote:
                 "notes_zh": self.notes_zh, "notes_en": self.notes_en,
                 "table_floor": None if self.table_floor is None else str(self.table_floor)}
 
+
+# ------------------------------------------------------------------------------ orders
+
+
+@dataclass(frozen=True)
+class OrderPolicy:
+    """How core's order lifecycle runs for one service line (returned by the line's
+    plugin from ``get_order_policy``).
+
+    ``needs_interview``: the customer interviews the chosen worker (面试) before a
+    contract (月嫂, 育婴师). ``needs_contract``: a three-party contract (三方合同) is
+    signed before service starts. ``standard_term_days``: contract terms, in days with
+    both ends counted, that are within policy (e.g. 26 for a 月嫂); any other term needs
+    a supervisor's approval; empty means any term is standard. ``term_field``: the
+    intake field holding the asked-for term in days, checked against the same list
+    when the order is saved (None: the intake has none).
+    """
+
+    needs_interview: bool = False
+    needs_contract: bool = False
+    standard_term_days: tuple[int, ...] = ()
+    term_field: str | None = None

@@ -1,5 +1,5 @@
 """Hook implementations of the cleaning (保洁) line: adapters only."""
-from core import CredentialKind, ServiceLine, hookimpl
+from core import CredentialKind, OrderPolicy, ServiceLine, hookimpl
 
 from . import CODE, NAME_EN, NAME_ZH, pricing
 from .price_table import default_table, validated
@@ -48,3 +48,9 @@ def get_quote(service_line, intake, price_table):
     if service_line != CODE:
         return None
     return pricing.quote(intake, validated(price_table))
+
+
+@hookimpl
+def get_order_policy(service_line, price_table):
+    """Cleaning orders: no interview, no contract; visits are dispatched directly."""
+    return OrderPolicy() if service_line == CODE else None

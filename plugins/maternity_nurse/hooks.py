@@ -1,5 +1,5 @@
 """Hook implementations of the maternity nurse (月嫂) line: adapters only."""
-from core import CredentialKind, ServiceLine, hookimpl
+from core import CredentialKind, OrderPolicy, ServiceLine, hookimpl
 
 from . import CODE, NAME_EN, NAME_ZH, pricing
 from .price_table import default_table, validated
@@ -47,3 +47,12 @@ def get_quote(service_line, intake, price_table):
     if service_line != CODE:
         return None
     return pricing.quote(intake, validated(price_table))
+
+
+@hookimpl
+def get_order_policy(service_line, price_table):
+    """月嫂: interview, then a three-party contract; standard terms from the price table."""
+    if service_line != CODE:
+        return None
+    return OrderPolicy(needs_interview=True, needs_contract=True, term_field="term_days",
+                       standard_term_days=tuple(price_table.get("standard_terms", ())))
