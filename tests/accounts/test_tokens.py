@@ -76,7 +76,9 @@ def test_deactivated_users_tokens_stop_working(app, api_as):
     assert resp.status_code == 200 and resp.get_json()["active"] is False
     assert client.get("/api/v1/auth/me").status_code == 401
     with app.app_context():  # and revoked, so reactivating does not revive them
-        assert db.session.scalar(sa.select(ApiToken.revoked_at)) is not None
+        revoked = db.session.scalar(sa.select(ApiToken.revoked_at).where(
+            ApiToken.user_id == user_id))
+        assert revoked is not None
     login = app.test_client().post("/api/v1/auth/tokens",
                                    json={"username": "xiaoli", "password": PASSWORD})
     assert login.status_code == 401
