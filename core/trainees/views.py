@@ -1,0 +1,268 @@
+"""Trainee pages: the list with the sheet upload, the import preview, the pipeline board and
+one trainee's page with the forms for her next step. Thin: the same service calls as the
+API; a refused step is flashed in Chinese and English."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from marshmallow import ValidationError
+
+from ..access import roles
+from ..errors import DomainError, flatten_fields
+from ..extensions import db
+from ..messages import bilingual
+from ..timeutil import business_today
+from . import board as board_service
+from . import certification, exports, graduation, health, pipeline, registration, uploads
+from .models import STAGES
+from .pipeline import MANAGERS, shown_id_number
+
+bp = Blueprint("trainees", __name__, url_prefix="/trainees")
+
+
+def flash_error(exc: Exception) -> None:
+    """Roll back and show what was refused (field errors or the reason), in zh and en."""
+    db.session.rollback()
+    fields = exc.fields if isinstance(exc, DomainError) else flatten_fields(exc.messages)
+    for field, msgs in (fields or {}).items():
+        for m in msgs:
+            m = m if isinstance(m, dict) else bilingual(m)
+            flash(f"{field}: {m['zh']} / {m['en']}", "error")
+    if isinstance(exc, DomainError) and not fields:
+        m = bilingual(exc.message)
+        flash(f"{m['zh']} / {m['en']}", "error")
+
+
+def act(action, done: str, back: str):
+    """Run one step, commit and flash ``done``; a refusal is flashed. Redirects to ``back``."""
+    try:
+        action()
+        db.session.commit()
+        flash(done)
+    except (DomainError, ValidationError) as exc:
+        flash_error(exc)
+    return redirect(back)
+
+
+def form_date(name: str) -> dt.date:
+    """A date field of the posted form (422 when missing or malformed)."""
+    from marshmallow import fields
+
+    return fields.Date().deserialize(request.form.get(name) or None)
+
+
+def checked(name: str) -> bool:
+    """Whether a checkbox was ticked."""
+    return request.form.get(name) in ("on", "1", "true", "yes")
+
+
+@bp.get("/")
+@roles(*MANAGERS)
+def index():
+    """Trainees (学员), filtered by stage and name; upload the day's sheet; export."""
+    args = request.args
+    page = pipeline.search(q=args.get("q") or None,
+                           stage=args.get("stage") if args.get("stage") in STAGES else None,
+                           page=max(1, args.get("page", 1, type=int)))
+    return render_template("trainees/index.html", page=page, args=args, stages=STAGES,
+                           show_id=shown_id_number)
+
+
+@bp.post("/import/preview")
+@roles(*MANAGERS)
+def preview():
+    """Preview an uploaded registration sheet: each row's status before anything is saved."""
+    file = request.files.get("file")
+    if not file or not file.filename:
+        flash(_("请选择登记表文件") + " / Choose the registration sheet file.", "error")
+        return redirect(url_for("trainees.index"))
+    try:
+        token = uploads.stash(io.BytesIO(file.read()), file.filename)
+        with uploads.path_of(token).open("rb") as fh:
+            result = registration.preview(fh, token)
+    except DomainError as exc:
+        flash_error(exc)
+        return redirect(url_for("trainees.index"))
+    return render_template("trainees/preview.html", result=result, token=token,
+                           filename=file.filename, show_id=shown_id_number)
+
+
+@bp.post("/import")
+@roles(*MANAGERS)
+def do_import():
+    """Import the previewed sheet's valid new rows (checked again now)."""
+    try:
+        path = uploads.path_of(request.form.get("token", ""))
+        with path.open("rb") as fh:
+            result = registration.import_sheet(fh, path.name)
+        db.session.commit()
+        path.unlink(missing_ok=True)
+    except DomainError as exc:
+        flash_error(exc)
+        return redirect(url_for("trainees.index"))
+    c = result.counts
+    flash(_("已导入 %(created)s 名新学员；%(dup)s 行已备案，%(bad)s 行有误未导入",
+            created=c["created"], dup=c["duplicate"], bad=c["invalid"]))
+    return redirect(url_for("trainees.index"))
+
+
+@bp.get("/export.<fmt>")
+@roles(*MANAGERS)
+def export(fmt):
+    """Download the master list (学员名单) as XLSX or CSV."""
+    if fmt not in exports.MIMETYPES:
+        fmt = "xlsx"
+    from ..audit.service import record
+
+    resp = exports.respond(exports.MASTER_HEADERS, list(exports.master_rows(shown_id_number)),
+                           fmt, "trainees")
+    record("export", "trainee", None, f"master list exported as {fmt}")
+    db.session.commit()
+    return resp
+
+
+@bp.get("/board")
+@roles(*MANAGERS)
+def board():
+    """The pipeline board: stages with counts and trainees, and who is stuck."""
+    return render_template("trainees/board.html", board=board_service.board(),
+                           stuck_labels=board_service.STUCK)
+
+
+@bp.get("/<int:trainee_id>")
+@roles(*MANAGERS)
+def detail(trainee_id):
+    """One trainee: her record, where she stands, and the forms for her next step."""
+    trainee = pipeline.get(trainee_id)
+    today = business_today()
+    return render_template(
+        "trainees/detail.html", t=trainee, stages=STAGES, show_id=shown_id_number,
+        batches=[b for b in health.list_batches() if b.exam_date >= today],
+        lists=[cl for cl in certification.list_lists()
+               if not any(e.result for e in cl.entries)],
+        blocker=certification.listing_blocker(trainee, today),
+        booking=next((b for b in trainee.bookings if b.attendance is None), None))
+
+
+def _back(trainee_id: int) -> str:
+    return url_for("trainees.detail", trainee_id=trainee_id)
+
+
+@bp.post("/<int:trainee_id>/edit")
+@roles(*MANAGERS)
+def edit(trainee_id):
+    """Correct her details (version-checked)."""
+    data = {k: request.form[k].strip() for k in ("name", "mobile", "hometown", "intention",
+                                                 "notes") if k in request.form}
+    data["version"] = request.form.get("version", type=int)
+    return act(lambda: pipeline.update(pipeline.get(trainee_id, lock=True), data),
+               _("已保存"), _back(trainee_id))
+
+
+@bp.post("/<int:trainee_id>/book")
+@roles(*MANAGERS)
+def book(trainee_id):
+    """Book her into an exam batch (details confirmed, ID card collected, who pays)."""
+    def run():
+        batch = health.get_batch(request.form.get("batch_id", type=int) or 0)
+        health.book(batch, pipeline.get(trainee_id, lock=True),
+                    details_confirmed=checked("details_confirmed"),
+                    id_card_collected=checked("id_card_collected"),
+                    payment="self" if request.form.get("payment") == "self" else "company")
+    return act(run, _("已预约体检"), _back(trainee_id))
+
+
+@bp.post("/<int:trainee_id>/attendance")
+@roles(*MANAGERS)
+def attendance(trainee_id):
+    """Record whether she came to her booked exam."""
+    def run():
+        trainee = pipeline.get(trainee_id, lock=True)
+        booking = next((b for b in trainee.bookings if b.attendance is None), None)
+        if booking is None:
+            raise DomainError(health.NOT_IN_BATCH, status=409)
+        health.record_attendance(booking.batch, trainee, request.form.get("attended") == "1")
+    return act(run, _("已登记到检情况"), _back(trainee_id))
+
+
+@bp.post("/<int:trainee_id>/id-card")
+@roles(*MANAGERS)
+def id_card(trainee_id):
+    """Collect her original ID card, or return it (``returned_to`` given)."""
+    trainee = pipeline.get(trainee_id, lock=True)
+    to = request.form.get("returned_to", "").strip()
+    if "returned_to" in request.form:
+        if not to:
+            flash(_("请填写归还给谁") + " / Say to whom it was returned.", "error")
+            return redirect(_back(trainee_id))
+        return act(lambda: health.return_id_card(trainee, to[:64]), _("已归还身份证"),
+                   _back(trainee_id))
+    return act(lambda: health.collect_id_card(trainee), _("已收取身份证原件"), _back(trainee_id))
+
+
+@bp.post("/<int:trainee_id>/exception")
+@roles("supervisor")
+def exception(trainee_id):
+    """A supervisor records an exception: one more company-paid exam."""
+    reason = request.form.get("reason", "").strip()
+    if not reason:
+        flash(_("请填写特批原因") + " / Give the reason.", "error")
+        return redirect(_back(trainee_id))
+    return act(lambda: health.grant_exception(pipeline.get(trainee_id, lock=True), reason[:2000]),
+               _("已记录特批"), _back(trainee_id))
+
+
+@bp.post("/<int:trainee_id>/certificate")
+@roles(*MANAGERS)
+def certificate(trainee_id):
+    """Record her health certificate received, or (``handover``) handed to her."""
+    trainee = pipeline.get(trainee_id, lock=True)
+    if request.form.get("handover"):
+        return act(lambda: health.hand_over_certificate(trainee), _("已发放健康证"),
+                   _back(trainee_id))
+
+    def run():
+        from .schemas_stages import CertificateInSchema
+
+        data = CertificateInSchema().load({
+            "number": request.form.get("number", "").strip(),
+            "issued_on": request.form.get("issued_on", ""),
+            "expires_on": request.form.get("expires_on", ""),
+            "self_arranged": checked("self_arranged")})
+        health.receive_certificate(trainee, **data)
+    return act(run, _("已登记健康证"), _back(trainee_id))
+
+
+@bp.post("/<int:trainee_id>/mobile-check")
+@roles(*MANAGERS)
+def mobile_check(trainee_id):
+    """Record whether her mobile was ever registered on 58同城."""
+    return act(lambda: certification.check_mobile(pipeline.get(trainee_id, lock=True),
+                                                  request.form.get("registered") == "1"),
+               _("已记录手机号核查"), _back(trainee_id))
+
+
+@bp.post("/<int:trainee_id>/list")
+@roles(*MANAGERS)
+def put_on_list(trainee_id):
+    """Put her on a certification list (a new one when none is chosen)."""
+    def run():
+        list_id = request.form.get("list_id", type=int)
+        cl = certification.get_list(list_id) if list_id else certification.create_list()
+        certification.add_entry(cl, pipeline.get(trainee_id, lock=True),
+                                details_confirmed=checked("details_confirmed"))
+    return act(run, _("已列入58认证名单"), _back(trainee_id))
+
+
+@bp.post("/<int:trainee_id>/graduate")
+@roles(*MANAGERS)
+def graduate(trainee_id):
+    """Turn her into a worker in one step."""
+    return act(lambda: graduation.graduate(pipeline.get(trainee_id, lock=True)),
+               _("已转为阿姨"), _back(trainee_id))
+
+
+from . import views_stages  # noqa: E402,F401  (the stages' pages on the same blueprint)
