@@ -20,7 +20,7 @@ from .privacy import install_log_scrubber, mask_id_number, mask_mobile
 #: Core business areas, each a package that may hold ``api.py`` (``blp``, a flask-smorest
 #: Blueprint) and ``views.py`` (``bp``, a Flask Blueprint of pages).
 CORE_AREAS = ("accounts", "servicelines", "audit", "customers", "workers", "orders", "pricing",
-              "trainees", "partners", "web")
+              "trainees", "partners", "followups", "web")
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -51,7 +51,9 @@ def create_app(test_config: dict | None = None) -> Flask:
                    default_translation_directories=str(Path(__file__).parent / "translations"))
     api = Api(app, spec_kwargs={"info": {"description": "Jiazheng dispatch desk API. "
                                                         "Authenticate with a Bearer token "
-                                                        "from POST /api/v1/auth/tokens."}})
+                                                        "from POST /api/v1/auth/tokens."},
+                                # every call sends the token (Swagger UI's Authorize too)
+                                "security": [{"bearerAuth": []}]})
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     app.extensions["jiazheng.api"] = api
 

@@ -185,5 +185,7 @@ def serve(app: Flask, host: str, port: int, *, say: Callable[[str], None] = prin
         status = worker.stop()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    say(f"Stopped (worker exit status {status}).")
+    # -SIGTERM: stopped while still starting, before rq took over the signal (nothing lost)
+    clean = status in (0, None, -signal.SIGTERM)
+    say("Stopped." if clean else f"Stopped; the worker exited with status {status}.")
     return 0
