@@ -68,3 +68,10 @@ def test_booking_and_attendance_from_the_trainee_page(web_as, api_as):
     assert api.get("/api/v1/trainees/1").get_json()["stage"] == "examined"
     html = web.get("/trainees/exam-batches/1").get_data(as_text=True)
     assert "已到检" in html and 'id="pickup-date"' in html
+
+
+def test_pages_speak_english_when_switched(web_as):
+    web = web_as("trainer")
+    web.get("/lang/en")
+    html = web.get("/trainees/board").get_data(as_text=True)
+    assert "Pipeline board" in html and "Registered" in html
