@@ -160,7 +160,13 @@ def serve_command(host: str, port: int) -> None:
     from .runner import serve
 
     app = current_app._get_current_object()
-    sys.exit(serve(app, host, port, say=lambda s: click.echo(s), banner_extra=_demo_login_line()))
+    try:
+        status = serve(app, host, port, say=click.echo, banner_extra=_demo_login_line())
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+                                   " (is Jiazheng already running? choose another --port)"
+                                   ) from None
+    sys.exit(status)
 
 
 def _add_contributed_commands() -> None:

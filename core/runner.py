@@ -154,13 +154,18 @@ def serve(app: Flask, host: str, port: int, *, say: Callable[[str], None] = prin
           banner_extra: Sequence[str] = ()) -> int:
     """Serve the web app on host:port and run a worker beside it until SIGINT/SIGTERM.
 
-    Returns the exit status (0 after a clean stop).
+    Returns the exit status (0 after a clean stop); raises OSError when host:port cannot
+    be listened on.
     """
     from werkzeug.serving import make_server
 
     _configure_logging()
-    url = redis_url(app)  # starts the embedded Redis here, so the worker shares it
-    server = make_server(host, port, app, threaded=True)
+    server = make_server(host, port, app, threaded=True)  # OSError when the port is taken
+    try:
+        url = redis_url(app)  # starts the embedded Redis here, so the worker shares it
+    except BaseException:
+        server.server_close()
+        raise
     worker = WorkerProcess(app, url, say)
     worker.start()
     worker.supervise()

@@ -96,3 +96,16 @@ def test_plugins_command_names_disabled_plugins(tmp_path, database_url):
     assert result.exit_code == 0, result.output
     assert "nanny (" not in result.output
     assert result.output.splitlines()[-1] == "Disabled: nanny"
+
+
+def test_serve_on_a_port_in_use_says_so_and_starts_nothing(app):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = _run(app, "serve", "--port", str(port))
+    assert result.exit_code == 1
+    assert f"Port {port} is in use" in result.output  # werkzeug's own words
+    assert "Background worker" not in result.output
