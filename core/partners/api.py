@@ -4,9 +4,18 @@ from flask_smorest import Blueprint
 from ..access import roles
 from ..extensions import db
 from . import service
-from .schemas import (ContactInSchema, ContactSchema, ContactUpdateSchema, NoteInSchema,
-                      NoteSchema, PartnerCreateSchema, PartnerDetailSchema, PartnerPageSchema,
-                      PartnerQuerySchema, PartnerUpdateSchema)
+from .schemas import (
+    ContactInSchema,
+    ContactSchema,
+    ContactUpdateSchema,
+    NoteInSchema,
+    NoteSchema,
+    PartnerCreateSchema,
+    PartnerDetailSchema,
+    PartnerPageSchema,
+    PartnerQuerySchema,
+    PartnerUpdateSchema,
+)
 
 blp = Blueprint("partners_api", __name__, url_prefix="/api/v1/partners",
                 description="Partner organisations (合作方) with contacts and liaison notes")

@@ -17,12 +17,31 @@ from ..timeutil import business_today
 from . import board as board_service
 from . import certification, exports, graduation, health, pipeline, registration
 from .pipeline import MANAGERS, shown_id_number
-from .schemas import (FILE_RESPONSES, BoardSchema, CertificateSchema, ExportQuerySchema, GraduateSchema,
-                      GraduationSchema, IdCardCollectSchema, IdCardReturnSchema, IdCardSchema,
-                      ImportResultSchema, MobileCheckSchema, TableSchema, TraineeDetailSchema,
-                      TraineePageSchema, TraineeQuerySchema, TraineeUpdateSchema, UploadSchema)
-from .schemas_stages import (CertificateInSchema, ExceptionInSchema, ExceptionSchema,
-                             MobileCheckInSchema)
+from .schemas import (
+    FILE_RESPONSES,
+    BoardSchema,
+    CertificateSchema,
+    ExportQuerySchema,
+    GraduateSchema,
+    GraduationSchema,
+    IdCardCollectSchema,
+    IdCardReturnSchema,
+    IdCardSchema,
+    ImportResultSchema,
+    MobileCheckSchema,
+    TableSchema,
+    TraineeDetailSchema,
+    TraineePageSchema,
+    TraineeQuerySchema,
+    TraineeUpdateSchema,
+    UploadSchema,
+)
+from .schemas_stages import (
+    CertificateInSchema,
+    ExceptionInSchema,
+    ExceptionSchema,
+    MobileCheckInSchema,
+)
 
 blp = Blueprint("trainees_api", __name__, url_prefix="/api/v1",
                 description="Trainee pipeline (学员): registration, health check, 58到家 "

@@ -9,15 +9,37 @@ from . import certification, exports, health, internship, interviews, pipeline
 from .api import blp
 from .pipeline import MANAGERS, shown_id_number
 from .schemas import FILE_RESPONSES, TableSchema
-from .schemas_stages import (AppointmentInSchema, AttendanceInSchema, AttendeeInSchema,
-                             AttendeeSchema, BookingInSchema, BookingSchema, CheckInDueSchema,
-                             CheckInInSchema, CheckInSchema, CertificationListInSchema,
-                             CertificationListSchema, CompleteInSchema, EntryInSchema,
-                             EntrySchema, ExamBatchInSchema, ExamBatchSchema, FormatQuerySchema,
-                             HospitalInterviewInSchema, InternshipInSchema, InternshipSchema,
-                             InterviewInSchema, InterviewSchema, OutcomeInSchema, PickupQuerySchema,
-                             PickupSchema, PlaceInSchema, ResultInSchema, StartInSchema,
-                             TrainingInSchema)
+from .schemas_stages import (
+    AppointmentInSchema,
+    AttendanceInSchema,
+    AttendeeInSchema,
+    AttendeeSchema,
+    BookingInSchema,
+    BookingSchema,
+    CertificationListInSchema,
+    CertificationListSchema,
+    CheckInDueSchema,
+    CheckInInSchema,
+    CheckInSchema,
+    CompleteInSchema,
+    EntryInSchema,
+    EntrySchema,
+    ExamBatchInSchema,
+    ExamBatchSchema,
+    FormatQuerySchema,
+    HospitalInterviewInSchema,
+    InternshipInSchema,
+    InternshipSchema,
+    InterviewInSchema,
+    InterviewSchema,
+    OutcomeInSchema,
+    PickupQuerySchema,
+    PickupSchema,
+    PlaceInSchema,
+    ResultInSchema,
+    StartInSchema,
+    TrainingInSchema,
+)
 
 # ------------------------------------------------------------------ exam batches (体检)
 

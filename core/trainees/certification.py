@@ -23,7 +23,8 @@ from .models import CertificationEntry, CertificationList, MobileCheck, Trainee
 from .pipeline import actor_id, move, not_graduated, refuse
 
 NO_VALID_CERTIFICATE = Msg("No valid health certificate.", "没有有效的健康证。")
-NOT_CONFIRMED = Msg("Confirm her details with her before listing.", "列入名单前请先与学员核对信息。")
+NOT_CONFIRMED = Msg("Confirm her details with her before listing.",
+                    "列入名单前请先与学员核对信息。")
 MOBILE_UNCHECKED = Msg("Check first that her mobile number was never registered on 58同城.",
                        "请先核实她的手机号从未在58同城注册过。")
 MOBILE_REGISTERED = Msg("Her mobile number is already registered on 58同城; she must change "

@@ -20,8 +20,15 @@ from ..extensions import db
 from ..messages import Msg
 from ..partners.service import require_kind
 from ..timeutil import business_today, utcnow
-from .models import (STAGES, ExamBatch, ExamBooking, ExamException, HealthCertificate,
-                     IdCardCustody, Trainee)
+from .models import (
+    STAGES,
+    ExamBatch,
+    ExamBooking,
+    ExamException,
+    HealthCertificate,
+    IdCardCustody,
+    Trainee,
+)
 from .pipeline import actor_id, move, not_graduated, refuse
 from .workdays import pickup_date
 
@@ -118,8 +125,9 @@ def grant_exception(trainee: Trainee, reason: str) -> ExamException:
 
 
 def _unused_exception(trainee: Trainee) -> ExamException | None:
+    used = sa.select(ExamBooking.id).where(ExamBooking.exception_id == ExamException.id)
     return db.session.scalars(sa.select(ExamException).where(
-        ExamException.trainee_id == trainee.id, ExamException.booking_id.is_(None))).first()
+        ExamException.trainee_id == trainee.id, ~used.exists())).first()
 
 
 def _paid_place_used(trainee: Trainee) -> dict | None:
@@ -166,8 +174,6 @@ def book(batch: ExamBatch, trainee: Trainee, *, details_confirmed: bool,
                           details_confirmed_at=utcnow(), booked_by_id=actor_id())
     db.session.add(booking)
     db.session.flush()
-    if exception:
-        exception.booking_id = booking.id
     move(trainee, "exam_booked", f"booked for exam batch #{batch.id} ({payment}-paid)")
     return booking
 
@@ -187,9 +193,7 @@ def cancel_booking(batch: ExamBatch, trainee: Trainee, today: dt.date | None = N
         refuse(ATTENDANCE_DONE, code="attendance_recorded")
     if batch.exam_date < (today or business_today()):
         refuse(PAST_EXAM, code="exam_date_passed")
-    if booking.exception:
-        booking.exception.booking_id = None
-    db.session.delete(booking)
+    db.session.delete(booking)  # an exception it used is free again
     db.session.flush()
     move(trainee, "registered", f"booking in exam batch #{batch.id} cancelled")
 

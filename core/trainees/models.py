@@ -129,10 +129,10 @@ class ExamException(db.Model):
     reason: Mapped[str] = mapped_column(sa.Text)
     granted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     granted_by_id: Mapped[int | None] = _by()
-    booking_id: Mapped[int | None] = mapped_column(sa.ForeignKey("exam_bookings.id",
-                                                                 use_alter=True))
 
     granted_by = relationship("User", foreign_keys=[granted_by_id])
+    #: the booking that used it (at most one); unused while empty
+    bookings: Mapped[list["ExamBooking"]] = relationship(back_populates="exception")
 
 
 class ExamBooking(db.Model):
@@ -154,7 +154,7 @@ class ExamBooking(db.Model):
 
     batch: Mapped[ExamBatch] = relationship(back_populates="bookings")
     trainee: Mapped[Trainee] = relationship(back_populates="bookings")
-    exception = relationship(ExamException, foreign_keys=[exception_id])
+    exception: Mapped[ExamException | None] = relationship(back_populates="bookings")
 
     __table_args__ = (
         sa.UniqueConstraint("batch_id", "trainee_id"),

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import IO, Iterator
+from typing import IO
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -231,13 +232,13 @@ def import_sheet(stream: IO[bytes], filename: str, today: dt.date | None = None)
         try:
             db.session.add_all(trainees)
             db.session.flush()
-        except IntegrityError:
+        except IntegrityError as exc:
             db.session.rollback()
             if attempt == 2:
                 raise Conflict(Msg("Another import is registering the same trainees; try "
-                                   "again.", "另一份登记表正在导入相同的学员，请重试。"))
+                                   "again.", "另一份登记表正在导入相同的学员，请重试。")) from exc
             continue
-        for r, trainee in zip(fresh, trainees):
+        for r, trainee in zip(fresh, trainees, strict=True):
             r.status, r.duplicate_of_trainee = "created", trainee.id
             record("create", "trainee", trainee.id,
                    f"trainee #{trainee.id} registered from sheet row {r.row}")

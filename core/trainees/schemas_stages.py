@@ -78,7 +78,8 @@ class ExceptionSchema(Schema):
     reason = fields.String()
     granted_at = fields.DateTime()
     granted_by = _user("granted_by")
-    booking_id = fields.Integer(allow_none=True)
+    booking_id = fields.Function(lambda e: e.bookings[0].id if e.bookings else None,
+                                 metadata={"description": "The booking that used it, if any."})
 
 
 class CertificateInSchema(InSchema):

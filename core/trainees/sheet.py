@@ -11,7 +11,8 @@ import codecs
 import csv
 import datetime as dt
 import io
-from typing import IO, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import IO
 
 from ..errors import DomainError, Invalid
 from ..messages import Msg

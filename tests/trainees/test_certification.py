@@ -7,8 +7,15 @@ import pytest
 from openpyxl import load_workbook
 
 from core.extensions import db
-from tests.trainees.helpers import (appoint_today, certify_health, examine, import_sample,
-                                    list_for_certification, today, trainee_by_name)
+from tests.trainees.helpers import (
+    appoint_today,
+    certify_health,
+    examine,
+    import_sample,
+    list_for_certification,
+    today,
+    trainee_by_name,
+)
 
 
 def _new_list(api):

@@ -2,8 +2,14 @@
 import datetime as dt
 
 from core.extensions import db
-from tests.trainees.helpers import (certify_health, examine, import_sample, partner, today,
-                                    trainee_by_name)
+from tests.trainees.helpers import (
+    certify_health,
+    examine,
+    import_sample,
+    partner,
+    today,
+    trainee_by_name,
+)
 
 D = dt.date
 

@@ -4,7 +4,14 @@ import re
 import pytest
 
 from tests.conftest import csrf_from
-from tests.trainees.helpers import SAMPLE_CSV, SAMPLE_XLSX, import_sample, partner, today
+from tests.trainees.helpers import (
+    SAMPLE_CSV,
+    SAMPLE_XLSX,
+    import_sample,
+    partner,
+    today,
+    trainee_by_name,
+)
 
 PAGES = ["/trainees/", "/trainees/board", "/trainees/exam-batches", "/trainees/pickups",
          "/trainees/id-cards", "/trainees/certification-lists", "/trainees/interviews",
@@ -44,10 +51,13 @@ def test_upload_preview_then_import_creates_26_and_reimport_creates_nothing(web_
 
 
 def test_a_refused_step_is_flashed_in_both_languages(app, web_as, api_as):
-    import_sample(api_as("trainer"))
+    api = api_as("trainer")
+    import_sample(api)
+    tid = trainee_by_name(api, "王秀英")["id"]
     web = web_as("trainer")
-    token = csrf_from(web, "/trainees/1")
-    resp = web.post("/trainees/1/graduate", data={"csrf_token": token}, follow_redirects=True)
+    token = csrf_from(web, f"/trainees/{tid}")
+    resp = web.post(f"/trainees/{tid}/graduate", data={"csrf_token": token},
+                    follow_redirects=True)
     html = resp.get_data(as_text=True)
     assert "她尚未通过58到家认证。" in html and "not certified" in html
 
@@ -56,17 +66,18 @@ def test_booking_and_attendance_from_the_trainee_page(web_as, api_as):
     api = api_as("trainer")
     import_sample(api)
     hospital = partner(api, "exam_hospital")
-    api.post("/api/v1/exam-batches", json={"exam_date": today().isoformat(),
-                                           "hospital_id": hospital})
+    batch = api.post("/api/v1/exam-batches", json={"exam_date": today().isoformat(),
+                                                   "hospital_id": hospital}).get_json()["id"]
+    tid = trainee_by_name(api, "王秀英")["id"]
     web = web_as("dispatcher")
-    token = csrf_from(web, "/trainees/1")
-    web.post("/trainees/1/book", data={"csrf_token": token, "batch_id": "1",
-                                       "payment": "company", "details_confirmed": "on",
-                                       "id_card_collected": "on"})
-    assert api.get("/api/v1/trainees/1").get_json()["stage"] == "exam_booked"
-    web.post("/trainees/1/attendance", data={"csrf_token": token, "attended": "1"})
-    assert api.get("/api/v1/trainees/1").get_json()["stage"] == "examined"
-    html = web.get("/trainees/exam-batches/1").get_data(as_text=True)
+    token = csrf_from(web, f"/trainees/{tid}")
+    web.post(f"/trainees/{tid}/book", data={"csrf_token": token, "batch_id": str(batch),
+                                            "payment": "company", "details_confirmed": "on",
+                                            "id_card_collected": "on"})
+    assert api.get(f"/api/v1/trainees/{tid}").get_json()["stage"] == "exam_booked"
+    web.post(f"/trainees/{tid}/attendance", data={"csrf_token": token, "attended": "1"})
+    assert api.get(f"/api/v1/trainees/{tid}").get_json()["stage"] == "examined"
+    html = web.get(f"/trainees/exam-batches/{batch}").get_data(as_text=True)
     assert "已到检" in html and 'id="pickup-date"' in html
 
 

@@ -5,8 +5,14 @@ import io
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from tests.trainees.helpers import (SAMPLE_CSV, SAMPLE_XLSX, import_sample, trainee_by_name,
-                                    upload, upload_bytes)
+from tests.trainees.helpers import (
+    SAMPLE_CSV,
+    SAMPLE_XLSX,
+    import_sample,
+    trainee_by_name,
+    upload,
+    upload_bytes,
+)
 
 PREVIEW = "/api/v1/trainees/imports/preview"
 IMPORT = "/api/v1/trainees/imports"
