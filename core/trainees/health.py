@@ -60,6 +60,13 @@ def collect_id_card(trainee: Trainee, holder_id: int | None = None) -> IdCardCus
     not_graduated(trainee)
     if trainee.id_card:
         refuse(CARD_HELD, code="id_card_held")
+    if holder_id is not None:
+        from ..accounts.models import User
+
+        holder = db.session.get(User, holder_id)
+        if holder is None or not holder.active:
+            msg = Msg("No such active member of staff.", "找不到该在职员工。")
+            raise Invalid(fields={"holder_id": [{"en": str(msg), "zh": msg.zh}]})
     card = IdCardCustody(trainee=trainee, collected_by_id=actor_id(),
                          holder_id=holder_id or actor_id())
     db.session.add(card)

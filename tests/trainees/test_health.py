@@ -55,6 +55,8 @@ def test_id_card_is_returned_to_her_and_no_longer_held(api_as):
     api = api_as("trainer")
     import_sample(api)
     tid = trainee_by_name(api, "李桂兰")["id"]
+    assert api.post(f"/api/v1/trainees/{tid}/id-card",
+                    json={"holder_id": 999999}).status_code == 422
     assert api.post(f"/api/v1/trainees/{tid}/id-card", json={}).status_code == 201
     assert api.post(f"/api/v1/trainees/{tid}/id-card", json={}).status_code == 409
     resp = api.post(f"/api/v1/trainees/{tid}/id-card/return", json={"returned_to": "本人"})
