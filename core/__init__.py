@@ -5,6 +5,8 @@ price-table kit (base schemas, money fields, bilingual messages, ``Invalid``), a
 ``create_app`` for their tests.
 """
 from .errors import Invalid
+from .followups.channels import NotificationChannel, OutboundMessage
+from .followups.rules import Condition, FollowupRule, FollowupRules
 from .forms import IntakeSchema, one_of
 from .hookspecs import hookimpl
 from .messages import Msg
@@ -24,4 +26,5 @@ __all__ = ["create_app", "hookimpl", "CredentialKind", "ServiceLine", "OrderPoli
            "QuoteLine",
            "IntakeSchema", "one_of", "Msg", "Invalid", "Money", "Rate", "positive", "yuan",
            "quantize", "format_yuan", "PriceTableSchema", "check_table", "covers",
-           "load_table", "table_floor"]
+           "load_table", "table_floor",
+           "FollowupRule", "FollowupRules", "Condition", "NotificationChannel", "OutboundMessage"]

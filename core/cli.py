@@ -24,7 +24,8 @@ from .access import ROLES
 #: (module, attribute, command name): click commands that live with the code they drive.
 #: ``core.demo`` (the demo data loader) also offers ``DEMO_LOGIN = (username, password)``,
 #: which ``serve`` prints when that account exists.
-CONTRIBUTED_COMMANDS = (("core.demo", "demo_data", "demo-data"),)
+CONTRIBUTED_COMMANDS = (("core.demo", "demo_data", "demo-data"),
+                        ("core.followups.cli", "followups_group", "followups"))
 
 
 def _create_app():

@@ -142,3 +142,34 @@ def order_state_changed(order_id: int, service_line: str, from_state: str,
     the change, and raising refuses the change as a whole. Read the order by
     ``order_id`` for its facts. States are those of ``core.orders.models.STATES``.
     """
+
+
+# ----------------------------------------------------------------------------- follow-ups
+
+
+@hookspec
+def get_followup_rules(service_line: str):
+    """Return the follow-up rules (回访规则) of ``service_line`` as one
+    :class:`core.FollowupRules` if this plugin owns the line, else ``None``.
+
+    Pure data (see ``docs/followups.md``): each :class:`core.FollowupRule` says what
+    anchors it (上户, 下户, the baby's birth, each visit or session, a mediation case, each
+    public holiday in service), the offset in days or hours, the kind (phone, WeChat,
+    home visit, partner booking, greeting), the condition on an earlier outcome and the
+    script of what to ask, in Chinese and English. Core plans, assigns, re-plans and
+    cancels the follow-ups. Owned answer: only the owner of the line answers; a line
+    whose plugin does not implement this hook has no follow-ups. Rules are checked
+    when the app starts; invalid rules stop it with a message naming every problem.
+    """
+
+
+@hookspec
+def register_notification_channels():
+    """Return notification channels (:class:`core.NotificationChannel` instances) this
+    plugin adds, e.g. SMS or WeChat; results of all plugins are collected.
+
+    Every message core sends (a follow-up reminder, an escalation to a supervisor) is
+    written to an outbox and delivered once through each channel whose ``accepts``
+    says yes. Core registers the in-app channel (``in_app``) itself. Channel codes must
+    be unique across plugins; a duplicate stops the app naming both plugins.
+    """

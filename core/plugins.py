@@ -8,6 +8,7 @@ named in ``JIAZHENG_DISABLED_PLUGINS``.
 from __future__ import annotations
 
 import copy
+import importlib
 from dataclasses import dataclass
 from importlib import metadata
 from types import ModuleType
@@ -23,6 +24,9 @@ from .types import CORE_CREDENTIAL_KINDS, CredentialKind, OrderPolicy, Quote, Se
 
 ENTRY_POINT_GROUP = "jiazheng.plugins"
 EXTENSION_KEY = "jiazheng.plugins"
+#: Core modules implementing hooks like a plugin (e.g. the follow-up engine listens to
+#: ``order_state_changed``); registered first, not listed as plugins, never disabled.
+CORE_HOOK_MODULES = ("core.followups.hooks",)
 
 
 class PluginError(RuntimeError):
@@ -68,6 +72,8 @@ def build_plugin_manager(disabled: tuple[str, ...] = (),
     """Load plugins from entry points (and ``extra`` (name, object) pairs) and check them."""
     pm = pluggy.PluginManager(hookspecs.PROJECT)
     pm.add_hookspecs(hookspecs)
+    for module_name in CORE_HOOK_MODULES:  # core's own listeners, never disabled or listed
+        pm.register(importlib.import_module(module_name), name=module_name)
     infos: dict[str, PluginInfo] = {}
     for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
         if ep.name in disabled:
@@ -123,6 +129,7 @@ def _resolve(pm: pluggy.PluginManager, infos: dict[str, PluginInfo]) -> PluginRe
             raise PluginError(f"service line {line.code!r} of plugin {owners[line.code]!r} "
                               f"requires unknown credential kinds {missing}")
     _check_intake_and_pricing(pm, owners)
+    _check_followups(pm, owners)
     _check_order_policies(pm, owners)
     return PluginRegistry(pm, infos, lines, owners, kinds)
 
@@ -311,3 +318,66 @@ def notify_order_state_changed(order_id: int, service_line: str, from_state: str
     """Tell every plugin that an order changed state (broadcast, inside the transaction)."""
     registry().pm.hook.order_state_changed(order_id=order_id, service_line=service_line,
                                            from_state=from_state, to_state=to_state)
+
+
+# ---------------------------------------------------------------------------- follow-ups
+
+
+def _check_followups(pm: pluggy.PluginManager, owners: dict[str, str]) -> None:
+    """At start-up: follow-up rules come only from a line's owner and are valid; channel
+    codes are unique."""
+    for code, owner in owners.items():
+        _followup_rules_of(pm, code, owner)
+    _channels_of(pm)
+
+
+def _followup_rules_of(pm: pluggy.PluginManager, code: str, owner: str):
+    from .followups.rules import FollowupRules, RuleError, check
+
+    answers = _answers(pm, "get_followup_rules", service_line=code)
+    for name, _answer in answers:
+        if name != owner:
+            raise PluginError(f"plugin {name!r} answers get_followup_rules for service line "
+                              f"{code!r}, which plugin {owner!r} owns; only the owner may")
+    if len(answers) > 1:
+        raise PluginError(f"plugin {owner!r} gives {len(answers)} answers to "
+                          f"get_followup_rules for {code!r}; it must give one")
+    if not answers:
+        return FollowupRules()
+    try:
+        return check(answers[0][1], owner)
+    except RuleError as exc:
+        raise PluginError(f"service line {code!r}: {exc}") from None
+
+
+def _channels_of(pm: pluggy.PluginManager) -> dict:
+    from .followups.channels import NotificationChannel
+
+    found: dict = {}
+    owner_of: dict[str, str] = {}
+    for impl in pm.hook.register_notification_channels.get_hookimpls():
+        for channel in impl.function() or []:
+            if not isinstance(channel, NotificationChannel) or not channel.code:
+                raise PluginError(f"plugin {impl.plugin_name!r} returned {channel!r} from "
+                                  "register_notification_channels, not a NotificationChannel "
+                                  "with a code")
+            if channel.code in found:
+                raise PluginError(f"notification channel {channel.code!r} is registered by "
+                                  f"{owner_of[channel.code]!r} and {impl.plugin_name!r}")
+            found[channel.code], owner_of[channel.code] = channel, impl.plugin_name
+    return found
+
+
+def followup_rules(code: str):
+    """The follow-up rules (回访规则) of a service line (:class:`core.FollowupRules`),
+    checked; empty rules for a line whose plugin gives none; unknown line → NotFound."""
+    reg = registry()
+    if code not in reg.service_lines:
+        raise NotFound(Msg("There is no service line {code!r}.",
+                           "没有业务线 {code!r}。").format(code=code))
+    return _followup_rules_of(reg.pm, code, reg.owners[code])
+
+
+def notification_channels() -> dict:
+    """Every notification channel by code: core's in-app channel and the plugins'."""
+    return _channels_of(registry().pm)

@@ -4,4 +4,6 @@ from __future__ import annotations
 
 def summary() -> dict:
     """Counts shown on the home page; areas add theirs as they exist."""
-    return {}
+    from ..followups.service import dashboard_tiles
+
+    return {"tiles": [*dashboard_tiles()]}

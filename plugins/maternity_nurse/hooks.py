@@ -1,7 +1,7 @@
 """Hook implementations of the maternity nurse (月嫂) line: adapters only."""
 from core import CredentialKind, OrderPolicy, ServiceLine, hookimpl
 
-from . import CODE, NAME_EN, NAME_ZH, pricing
+from . import CODE, NAME_EN, NAME_ZH, followups, pricing
 from .price_table import default_table, validated
 from .schemas import MaternityNurseIntakeSchema
 
@@ -56,3 +56,9 @@ def get_order_policy(service_line, price_table):
         return None
     return OrderPolicy(needs_interview=True, needs_contract=True, term_field="term_days",
                        standard_term_days=tuple(price_table.get("standard_terms", ())))
+
+
+@hookimpl
+def get_followup_rules(service_line):
+    """The follow-up rules (回访规则) of this line (followups.py)."""
+    return followups.RULES if service_line == CODE else None

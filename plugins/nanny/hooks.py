@@ -1,7 +1,7 @@
 """Hook implementations of the nanny / infant-care (育婴师) line: adapters only."""
 from core import CredentialKind, OrderPolicy, ServiceLine, hookimpl
 
-from . import CODE, NAME_EN, NAME_ZH, pricing
+from . import CODE, NAME_EN, NAME_ZH, followups, pricing
 from .price_table import default_table, validated
 from .schemas import NannyIntakeSchema
 
@@ -53,3 +53,9 @@ def get_quote(service_line, intake, price_table):
 def get_order_policy(service_line, price_table):
     """育婴师: interview, then a three-party contract."""
     return OrderPolicy(needs_interview=True, needs_contract=True) if service_line == CODE else None
+
+
+@hookimpl
+def get_followup_rules(service_line):
+    """The follow-up rules (回访规则) of this line (followups.py)."""
+    return followups.RULES if service_line == CODE else None
