@@ -1,0 +1,1 @@
+"""Customers (客户): customer files, their addresses and confidentiality."""

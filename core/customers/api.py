@@ -1,0 +1,110 @@
+"""Customers API: customer files (客户档案) and their addresses.
+
+Dispatchers and supervisors read and change them; finance reads them with the mobile
+number masked. Top-secret files open to supervisors and admins only.
+"""
+from flask_smorest import Blueprint
+
+from ..access import current_principal, roles
+from ..extensions import db
+from . import disclosure, service
+from .schemas import (
+    CustomerAddressInSchema,
+    CustomerAddressPatchSchema,
+    CustomerAddressSchema,
+    CustomerCreateSchema,
+    CustomerPageSchema,
+    CustomerQuerySchema,
+    CustomerSchema,
+    CustomerUpdateSchema,
+)
+
+blp = Blueprint("customers_api", __name__, url_prefix="/api/v1/customers",
+                description="Customer files (客户档案) and their addresses")
+
+READ, WRITE = disclosure.READ_ROLES, disclosure.WRITE_ROLES
+
+
+@blp.route("")
+@roles(*READ)
+@blp.arguments(CustomerQuerySchema, location="query")
+@blp.response(200, CustomerPageSchema)
+def list_customers(args):
+    """Search customers by part of the name or 3+ digits of the mobile; filter and sort.
+
+    Top-secret files show to roles that may not open them with the name only partly
+    ("王**") and the mobile masked; finance always sees mobiles masked.
+    """
+    return service.search_customers(current_principal().role, **args)
+
+
+@blp.route("", methods=["POST"])
+@roles(*WRITE)
+@blp.arguments(CustomerCreateSchema)
+@blp.response(201, CustomerSchema)
+def create_customer(data):
+    """Open a customer file, optionally with addresses (a mobile already on file → 409)."""
+    actor = current_principal()
+    customer = service.create_customer(data, actor)
+    db.session.commit()
+    return disclosure.detail(customer, actor.role)
+
+
+@blp.route("/<int:customer_id>")
+@roles(*READ)
+@blp.response(200, CustomerSchema)
+def get_customer(customer_id):
+    """One customer file. Reading a secret-or-above file is recorded in the audit trail;
+    a top-secret one needs a supervisor (403 otherwise)."""
+    actor = current_principal()
+    return disclosure.detail(service.open_customer(customer_id, actor), actor.role)
+
+
+@blp.route("/<int:customer_id>", methods=["PATCH"])
+@roles(*WRITE)
+@blp.arguments(CustomerUpdateSchema)
+@blp.response(200, CustomerSchema)
+def update_customer(data, customer_id):
+    """Change a customer file; send the ``version`` you read (stale → 409, reload)."""
+    actor = current_principal()
+    customer = service.open_customer(customer_id, actor, purpose="change")
+    service.update_customer(customer, data, actor)
+    db.session.commit()
+    return disclosure.detail(customer, actor.role)
+
+
+@blp.route("/<int:customer_id>/addresses", methods=["POST"])
+@roles(*WRITE)
+@blp.arguments(CustomerAddressInSchema)
+@blp.response(201, CustomerAddressSchema)
+def add_address(data, customer_id):
+    """Add an address; the first one, or one sent with ``is_default``, becomes the default."""
+    actor = current_principal()
+    customer = service.open_customer(customer_id, actor, purpose="change")
+    address = service.add_address(customer, data, actor)
+    db.session.commit()
+    return disclosure.address_view(address)
+
+
+@blp.route("/<int:customer_id>/addresses/<int:address_id>", methods=["PATCH"])
+@roles(*WRITE)
+@blp.arguments(CustomerAddressPatchSchema)
+@blp.response(200, CustomerAddressSchema)
+def update_address(data, customer_id, address_id):
+    """Change an address; send the address ``version`` you read (stale → 409)."""
+    actor = current_principal()
+    customer = service.open_customer(customer_id, actor, purpose="change")
+    address = service.update_address(customer, address_id, data, actor)
+    db.session.commit()
+    return disclosure.address_view(address)
+
+
+@blp.route("/<int:customer_id>/addresses/<int:address_id>", methods=["DELETE"])
+@roles(*WRITE)
+@blp.response(204)
+def delete_address(customer_id, address_id):
+    """Remove an address (if it was the default, the oldest remaining one becomes default)."""
+    actor = current_principal()
+    customer = service.open_customer(customer_id, actor, purpose="change")
+    service.delete_address(customer, address_id, actor)
+    db.session.commit()
