@@ -1,0 +1,274 @@
+"""Pages for workers (阿姨): list, profile with credentials at a glance, forms. Thin: the
+forms are validated by the API's schemas and changed through the same service."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from marshmallow import ValidationError
+
+from ..access import current_principal, roles
+from ..errors import DomainError, NotFound, error_body, flatten_fields
+from ..extensions import db
+from ..i18n import select_locale
+from ..messages import bilingual
+from ..plugins import credential_kinds, service_lines
+from . import credentials, photos, service
+from .credentials import STATE_CLASSES, STATE_LABELS
+from .models import (
+    BLACKLIST_REASON_LABELS,
+    CERTIFICATION_LABELS,
+    GRADE_LABELS,
+    SEX_LABELS,
+    STATUS_LABELS,
+)
+from .schemas import (
+    CredentialCreateSchema,
+    StatusChangeSchema,
+    WorkerCreateSchema,
+    WorkerQuerySchema,
+    WorkerUpdateSchema,
+)
+from .service import READ_ROLES, WRITE_ROLES
+
+bp = Blueprint("workers", __name__, url_prefix="/workers")
+
+_WORKER_FIELDS = ("name", "id_number", "mobile", "hometown", "dialect", "years_experience",
+                  "grade")
+
+
+@bp.context_processor
+def _labels():
+    def bilingual_name(zh, en):
+        return zh if select_locale() == "zh" else en
+
+    def kind_name(code):
+        kind = credential_kinds().get(code)
+        return bilingual_name(kind.name_zh, kind.name_en) if kind else code
+
+    def line_name(code):
+        line = service_lines().get(code)
+        return bilingual_name(line.name_zh, line.name_en) if line else code
+
+    user = current_principal()
+    return {"kind_name": kind_name, "line_name": line_name,
+            "STATUS_LABELS": STATUS_LABELS, "GRADE_LABELS": GRADE_LABELS,
+            "SEX_LABELS": SEX_LABELS, "REASON_LABELS": BLACKLIST_REASON_LABELS,
+            "CERT_LABELS": CERTIFICATION_LABELS, "STATE_LABELS": STATE_LABELS,
+            "STATE_CLASSES": STATE_CLASSES, "credential_kinds": credential_kinds(),
+            "can_write": user is not None and user.role in WRITE_ROLES + ("admin",)}
+
+
+def _errors_of(exc: Exception) -> tuple[dict, dict | None]:
+    """(field errors, general message) of a schema or service refusal, for a form."""
+    if isinstance(exc, ValidationError):
+        return flatten_fields(exc.messages), None
+    body = error_body(exc.status, exc.message, code=exc.code, fields=exc.fields)
+    fields = body.get("fields", {})
+    return fields, (None if fields else body["message"])
+
+
+def _status_of(exc: Exception) -> int:
+    return 422 if isinstance(exc, ValidationError) else exc.status
+
+
+def _payload(names, *, lists=(), keep_blank=()) -> dict:
+    """The form's values for a schema: blanks dropped (or kept, for fields being cleared)."""
+    out = {}
+    for name in names:
+        if name in lists:
+            out[name] = [v for v in request.form.getlist(name) if v.strip()]
+        elif name in request.form:
+            value = request.form[name].strip()
+            if value or name in keep_blank:
+                out[name] = value
+    return out
+
+
+@bp.get("/")
+@roles(*READ_ROLES)
+def index():
+    """Workers with search, filters (incl. credential states), sorting and pages."""
+    raw = {k: request.args[k].strip() for k in request.args if k != "status"
+           and request.args[k].strip()}
+    statuses = [s for s in request.args.getlist("status") if s.strip()]
+    if statuses:
+        raw["status"] = statuses
+    errors, page = {}, None
+    try:
+        page = service.search(**WorkerQuerySchema().load(raw))
+    except (ValidationError, DomainError) as exc:
+        errors = _errors_of(exc)[0]
+    empty = {"items": [], "total": 0, "page": 1, "per_page": 20, "pages": 1}
+    return render_template("workers/index.html", page=page or empty, errors=errors,
+                           args=request.args, health=credentials.kind_state,
+                           full_mobile=service.sees_full_mobile(current_principal())), (
+        422 if errors else 200)
+
+
+def _form(worker=None, values=None, errors=None, message=None, status=200):
+    return render_template("workers/form.html", worker=worker, values=values or {},
+                           errors=errors or {}, message=message), status
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles(*WRITE_ROLES)
+def new():
+    """Register a worker (with an optional photo)."""
+    if request.method == "GET":
+        return _form(values={"grade": "junior", "years_experience": 0, "service_lines": []})
+    values = _payload(_WORKER_FIELDS + ("service_lines",), lists=("service_lines",))
+    return _save(None, values, WorkerCreateSchema())
+
+
+@bp.route("/<int:worker_id>/edit", methods=["GET", "POST"])
+@roles(*WRITE_ROLES)
+def edit(worker_id):
+    """Change a worker's record (optimistic locking by the version the form carries)."""
+    worker = service.get_worker(worker_id)
+    if request.method == "GET":
+        values = {f: getattr(worker, f) for f in _WORKER_FIELDS}
+        values.update(service_lines=worker.service_line_codes, version=worker.version)
+        if service.sees_full_id(current_principal()):
+            service.record_full_id_read(worker)  # the form shows it in full
+            db.session.commit()
+        else:
+            values.pop("id_number")
+        return _form(worker, values)
+    values = _payload(_WORKER_FIELDS + ("service_lines", "version"), lists=("service_lines",),
+                      keep_blank=("name", "mobile", "hometown", "dialect", "years_experience"))
+    return _save(worker, values, WorkerUpdateSchema())
+
+
+def _save(worker, values, schema):
+    upload = request.files.get("photo")
+    photo, errors = None, {}
+    try:
+        data = schema.load(values)
+    except ValidationError as exc:
+        data, errors = None, _errors_of(exc)[0]
+    if upload is not None and upload.filename:
+        try:
+            photo = photos.read_upload(upload)
+        except DomainError as exc:
+            errors.update(_errors_of(exc)[0])
+    if errors:
+        return _form(worker, values, errors, status=422)
+    actor, new_file, old_file, creating = current_principal(), None, None, worker is None
+    try:
+        if creating:
+            worker = service.create_worker(data, actor)
+        else:
+            service.update_worker(worker, data, actor)
+        if photo:
+            new_file, old_file = service.set_photo(worker, *photo, actor)
+        service.commit_files(added=new_file, removed=old_file)
+    except DomainError as exc:
+        db.session.rollback()
+        photos.remove(new_file)
+        fields, message = _errors_of(exc)
+        return _form(None if creating else worker, values, fields, message, exc.status)
+    flash(_("已保存"))
+    return redirect(url_for("workers.detail", worker_id=worker.id))
+
+
+def _detail(worker, status=200, **forms):
+    full_id = service.sees_full_id(current_principal())
+    if full_id:
+        service.record_full_id_read(worker)
+        db.session.commit()
+    return render_template(
+        "workers/detail.html", w=worker, full_id=full_id,
+        full_mobile=service.sees_full_mobile(current_principal()),
+        required=credentials.kind_states(worker), state_of=credentials.credential_state,
+        cred=forms.get("cred", {}), status_form=forms.get("status_form", {})), status
+
+
+@bp.get("/<int:worker_id>")
+@roles(*READ_ROLES)
+def detail(worker_id):
+    """Her profile: every required credential at a glance, credentials, status, history."""
+    return _detail(service.get_worker(worker_id))
+
+
+@bp.post("/<int:worker_id>/status")
+@roles(*WRITE_ROLES)
+def change_status(worker_id):
+    """Change her status from the profile's form."""
+    worker = service.get_worker(worker_id)
+    values = _payload(("status", "reason_type", "reason", "version"))
+    try:
+        data = StatusChangeSchema().load(values)
+        service.change_status(worker, data["status"], reason_type=data["reason_type"],
+                              reason=data["reason"], version=data["version"],
+                              actor=current_principal())
+        db.session.commit()
+    except (ValidationError, DomainError) as exc:
+        db.session.rollback()
+        fields, message = _errors_of(exc)
+        return _detail(service.get_worker(worker_id), _status_of(exc), status_form={
+            "values": values, "errors": fields, "message": message})
+    flash(_("状态已更新"))
+    return redirect(url_for("workers.detail", worker_id=worker_id))
+
+
+@bp.post("/<int:worker_id>/credentials")
+@roles(*WRITE_ROLES)
+def add_credential(worker_id):
+    """Record a credential from the profile's form."""
+    worker = service.get_worker(worker_id)
+    values = _payload(("kind", "number", "issued_on", "expires_on", "certification_status"))
+    try:
+        credentials.add_credential(worker, CredentialCreateSchema().load(values),
+                                   current_principal())
+        db.session.commit()
+    except (ValidationError, DomainError) as exc:
+        db.session.rollback()
+        fields, message = _errors_of(exc)
+        return _detail(service.get_worker(worker_id), _status_of(exc), cred={
+            "values": values, "errors": fields, "message": message})
+    flash(_("证书已登记"))
+    return redirect(url_for("workers.detail", worker_id=worker_id))
+
+
+def _credential_action(worker_id, credential_id, action, done):
+    worker = service.get_worker(worker_id)
+    try:
+        cred = credentials.get_credential(worker, credential_id)
+        version = request.form.get("version", type=int)
+        if action == "verify":
+            credentials.verify_credential(cred, version, current_principal())
+        else:
+            credentials.delete_credential(cred, version)
+        db.session.commit()
+        flash(done)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(f"{bilingual(exc.message)['zh']} / {exc.message}", "error")
+    return redirect(url_for("workers.detail", worker_id=worker_id))
+
+
+@bp.post("/<int:worker_id>/credentials/<int:credential_id>/verify")
+@roles(*WRITE_ROLES)
+def verify_credential(worker_id, credential_id):
+    """Record that the original document was checked (核验)."""
+    return _credential_action(worker_id, credential_id, "verify", _("证书已核验"))
+
+
+@bp.post("/<int:worker_id>/credentials/<int:credential_id>/delete")
+@roles(*WRITE_ROLES)
+def delete_credential(worker_id, credential_id):
+    """Delete a credential recorded in error."""
+    return _credential_action(worker_id, credential_id, "delete", _("证书已删除"))
+
+
+@bp.get("/<int:worker_id>/photo")
+@roles(*WRITE_ROLES)
+def photo(worker_id):
+    """Her photo, to staff who dispatch or train only."""
+    worker = service.get_worker(worker_id)
+    path = photos.path_of(worker.photo_filename)
+    if path is None:
+        raise NotFound()
+    resp = send_file(path, mimetype=photos.mimetype_of(worker.photo_filename))
+    resp.headers["Cache-Control"] = "private, no-store"
+    return resp
