@@ -365,8 +365,13 @@ def _count(clause) -> int:
     return db.session.scalar(stmt) or 0
 
 
-def dashboard_tiles() -> list[dict]:
-    """Home-page tiles: workers (not blacklisted) whose 健康证 is expired, expiring, missing."""
+def dashboard_tiles(role: str | None = None) -> list[dict]:
+    """Home-page tiles: workers (not blacklisted) whose 健康证 is expired, expiring, missing.
+
+    Shown to those who dispatch or train workers (and admins); ``role=None`` means all.
+    """
+    if role is not None and role not in WRITE_ROLES + ("admin",):
+        return []
     today = business_today()
     working = [s for s in STATUSES if s != "blacklisted"]
     tiles = []

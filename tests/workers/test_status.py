@@ -119,6 +119,15 @@ def test_dashboard_tiles_count_workers_by_health_certificate_state(app, make_wor
     assert tiles["missing"]["value"] == 1
     assert tiles["expired"]["label"] == "健康证已过期的阿姨"
     assert "status=blacklisted" not in tiles["expired"]["href"]
+    with app.test_request_context("/"):
+        assert service.dashboard_tiles(role="finance") == []
+        assert len(service.dashboard_tiles(role="trainer")) == 3
+
+
+def test_home_page_shows_the_health_certificate_tiles(web_as, make_worker):
+    make_worker(health=-1)
+    html = web_as("dispatcher").get("/").get_data(as_text=True)
+    assert "健康证已过期的阿姨" in html and "health_state=expired" in html
 
 
 def test_blacklisted_workers_are_found_by_id_number_or_mobile(app, make_worker):
