@@ -1,0 +1,95 @@
+"""Who serves an order: assigning a worker (派单) and replacing her (换人).
+
+Simple rules for now — the worker does the order's service line and is available
+(空闲); matching with availability calendars and double-booking guarantees comes later.
+Replacing a worker under contract makes the next contract version (see
+:func:`core.orders.contracts.hand_over`).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from ..audit.service import record
+from ..errors import Conflict, Invalid
+from ..extensions import db
+from ..messages import Msg
+from ..timeutil import business_today
+from ..workers.models import Worker, WorkerServiceLine
+from . import contracts
+from .events import add_event, check_version, commit
+from .models import Order
+
+#: States in which a worker may be assigned or replaced.
+STAFFING_STATES = ("matching", "interview", "contracted", "in_service")
+
+
+def candidates(order: Order, limit: int = 200) -> list[Worker]:
+    """Workers who do the order's line and are available now, by name."""
+    stmt = (sa.select(Worker).join(WorkerServiceLine)
+            .where(WorkerServiceLine.service_line == order.service_line,
+                   Worker.status == "available")
+            .order_by(Worker.name, Worker.id).limit(limit))
+    return [w for w in db.session.scalars(stmt) if w.id != order.worker_id]
+
+
+def _worker(order: Order, worker_id: int) -> Worker:
+    worker = db.session.get(Worker, worker_id)
+    if worker is None:
+        raise Invalid(fields={"worker_id": [{"en": "There is no such worker.",
+                                             "zh": "没有该阿姨。"}]})
+    if order.service_line not in worker.service_line_codes:
+        raise Conflict(Msg("{name} does not do this service line.",
+                           "{name} 不做该业务线。").format(name=worker.name),
+                       code="worker_wrong_line")
+    if worker.status != "available":
+        raise Conflict(Msg("{name} is not available (status: {status}).",
+                           "{name} 当前不空闲（状态：{status}）。").format(
+            name=worker.name, status=worker.status), code="worker_unavailable")
+    return worker
+
+
+def assign(order: Order, worker_id: int, version: int, actor_id: int, *, reason: str = "",
+           change_date: dt.date | None = None,
+           worker_salary: Decimal | None = None) -> Order:
+    """Assign a worker to the order, or replace the current one (换人, reason required).
+
+    ``change_date`` (default today) is when the new worker takes over; a contract in
+    force is handed over to her as a new version from that date.
+    """
+    check_version(order, version)
+    if order.state not in STAFFING_STATES:
+        raise Conflict(Msg("A worker is assigned while matching, interviewing, under "
+                           "contract or in service.",
+                           "只有在匹配、面试、签约或服务中的订单才能指派阿姨。"),
+                       code="staffing_state")
+    if worker_id == order.worker_id:
+        raise Conflict(Msg("This worker is already on the order.", "该阿姨已在此订单上。"),
+                       code="worker_same")
+    worker = _worker(order, worker_id)
+    previous = order.worker
+    if previous is None:
+        order.worker = worker
+        add_event(order, "worker_assigned", actor_id, note=reason,
+                  data={"worker_id": worker.id, "worker": worker.name})
+        record("update", "order", order.id, f"order {order.number}: worker {worker.id}",
+               {"worker_id": [None, worker.id]}, actor_id=actor_id)
+        commit()
+        return order
+    if not (reason or "").strip():
+        raise Invalid(fields={"reason": [{"en": "Say why the worker is replaced.",
+                                          "zh": "请写明换人原因。"}]})
+    change_date = change_date or business_today()
+    new_contract = contracts.hand_over(order, worker, change_date, reason, actor_id,
+                                       worker_salary)
+    order.worker = worker
+    add_event(order, "worker_replaced", actor_id, note=reason, data={
+        "from_worker_id": previous.id, "from_worker": previous.name,
+        "worker_id": worker.id, "worker": worker.name, "change_date": change_date,
+        "contract": new_contract.number if new_contract else None})
+    record("update", "order", order.id, f"order {order.number}: worker replaced (换人)",
+           {"worker_id": [previous.id, worker.id]}, actor_id=actor_id)
+    commit()
+    return order

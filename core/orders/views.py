@@ -1,0 +1,290 @@
+"""Order pages: the list, taking a new order (form from the line's schema, live quote),
+editing one, and the order page with its history.
+
+Actions on an order (moves, worker, contracts, payments, approvals) are routed in
+:mod:`core.orders.views_actions` on the same blueprint.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, redirect, render_template, request, url_for
+
+from ..access import current_principal, roles
+from ..accounts.models import User
+from ..customers import disclosure
+from ..customers.models import Customer
+from ..errors import DomainError
+from ..extensions import db
+from ..followups.views import timeline_context
+from ..forms import describe_schema
+from ..messages import bilingual
+from ..plugins import intake_schema
+from ..pricing import service as pricing
+from . import approvals as approvals_service
+from . import contracts, intake_form, lifecycle, payments, queries, service, staffing
+from .models import CANCEL_REASON_LABELS, EVENT_LABELS, STATE_LABELS
+from .records import (
+    APPROVAL_KIND_LABELS,
+    APPROVAL_STATUS_LABELS,
+    CONTRACT_STATUS_LABELS,
+    PAYMENT_METHOD_LABELS,
+)
+from .schemas import customer_name
+
+bp = Blueprint("orders", __name__, url_prefix="/orders")
+
+WRITERS = ("dispatcher", "supervisor")
+READERS = WRITERS + ("finance",)
+LABELS = {"states": STATE_LABELS, "cancel_reasons": CANCEL_REASON_LABELS,
+          "events": EVENT_LABELS, "methods": PAYMENT_METHOD_LABELS,
+          "contract_statuses": CONTRACT_STATUS_LABELS, "approval_kinds": APPROVAL_KIND_LABELS,
+          "approval_statuses": APPROVAL_STATUS_LABELS}
+
+
+@bp.context_processor
+def _labels():
+    return {"labels": LABELS, "customer_name": customer_name}
+
+
+def errors_of(exc: DomainError) -> dict:
+    """A refusal as ``{field: [{"zh","en"}]}`` for the form macros (``_schema`` when the
+    refusal names no field)."""
+    return exc.fields or {"_schema": [bilingual(exc.message)]}
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def _staff(roles_: tuple[str, ...] = WRITERS) -> list[User]:
+    return list(db.session.scalars(sa.select(User).where(
+        User.active.is_(True), User.role.in_(roles_)).order_by(User.display_name)))
+
+
+# ---------------------------------------------------------------------------------- list
+
+
+@bp.get("/")
+@roles(*READERS)
+def index():
+    """Orders with filters (line, state, dispatcher, created dates, unpaid), search,
+    sortable columns and pages."""
+    args = request.args
+    filters = {
+        "service_line": args.get("service_line") or None,
+        "state": args.get("state") if args.get("state") in STATE_LABELS else None,
+        "dispatcher_id": _int(args.get("dispatcher_id")),
+        "created_from": _date(args.get("created_from")),
+        "created_to": _date(args.get("created_to")),
+        "unpaid": args.get("unpaid") in ("1", "on", "true") or None,
+        "q": args.get("q") or None,
+    }
+    error = None
+    try:
+        page = queries.search(**filters, sort=args.get("sort") or None,
+                              page=max(1, args.get("page", 1, type=int)))
+    except DomainError as exc:
+        error = errors_of(exc)
+        page = queries.search(**filters, page=1)
+    return render_template("orders/index.html", page=page, args=args, error=error,
+                           dispatchers=_staff())
+
+
+def _date(text: str | None):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+# ------------------------------------------------------------------------------ new order
+
+
+def _customers() -> list[dict]:
+    role = current_principal().role
+    rows = db.session.scalars(sa.select(Customer).where(Customer.status == "active")
+                              .order_by(Customer.name, Customer.id).limit(500))
+    return [{"id": c.id, "name": c.name if disclosure.may_open(c, role)
+             else disclosure.partial_name(c.name), "mobile": c.mobile[-4:]} for c in rows]
+
+
+def _form_page(line: str, *, values: dict, errors=None, quote=None, order=None, status=200):
+    specs = describe_schema(intake_schema(line))
+    template = "orders/edit.html" if order is not None else "orders/new.html"
+    return render_template(template, line=line, specs=specs, values=values,
+                           errors=errors or {}, quote=quote, order=order,
+                           customers=_customers() if order is None else None,
+                           dispatchers=_staff()), status
+
+
+def _posted(line: str) -> tuple[dict, dict]:
+    """(raw intake, other fields) of the posted order form."""
+    form = request.form
+    specs = describe_schema(intake_schema(line))
+    raw = intake_form.from_form(specs, form)
+    other = {
+        "agreed_price": (form.get("agreed_price") or "").strip() or None,
+        "price_reason": (form.get("price_reason") or "").strip() or None,
+        "term_reason": (form.get("term_reason") or "").strip() or None,
+        "note": (form.get("note") or "").strip(),
+    }
+    return raw, other
+
+
+def _money(text: str | None, field: str = "agreed_price"):
+    """A yuan amount typed into a form, or 422 on that field."""
+    from ..errors import Invalid
+    from ..money import yuan
+
+    if text is None:
+        return None
+    try:
+        amount = yuan(text)
+    except (TypeError, ValueError):
+        amount = None
+    if amount is None or amount < 0:
+        raise Invalid(fields={field: [{"zh": "请填写有效金额，如 800.00。",
+                                       "en": "Enter an amount such as 800.00."}]})
+    return amount
+
+
+@bp.get("/new")
+@roles(*WRITERS)
+def choose_line():
+    """Step 1 of a new order: choose the service line."""
+    return render_template("orders/choose_line.html",
+                           customer_id=request.args.get("customer_id", type=int))
+
+
+@bp.get("/new/<line>")
+@roles(*WRITERS)
+def new(line):
+    """Step 2: the intake form of the line (rendered from its schema) with a live quote."""
+    pricing.known_line(line)
+    specs = describe_schema(intake_schema(line))
+    values = intake_form.to_values(specs, None)
+    values["customer_id"] = request.args.get("customer_id", type=int)
+    return _form_page(line, values=values)
+
+
+@bp.post("/new/<line>")
+@roles(*WRITERS)
+def create(line):
+    """Save the new order, or (button "计算报价") just show its quote: works without JS."""
+    pricing.known_line(line)
+    raw, other = _posted(line)
+    specs = describe_schema(intake_schema(line))
+    values = {**intake_form.to_values(specs, raw), **request.form.to_dict()}
+    try:
+        if request.form.get("action") == "quote":
+            return _form_page(line, values=values,
+                              quote=service.preview_quote(line, raw).as_dict())
+        customer_id = _int(request.form.get("customer_id"))
+        if customer_id is None:
+            return _form_page(line, values=values, status=422, errors={"customer_id": [
+                {"zh": "请选择客户。", "en": "Choose the customer."}]})
+        order = service.create_order(
+            service_line=line, customer_id=customer_id, intake=raw,
+            actor_id=current_principal().id, agreed_price=_money(other["agreed_price"]),
+            price_reason=other["price_reason"], term_reason=other["term_reason"],
+            dispatcher_id=_int(request.form.get("dispatcher_id")), note=other["note"])
+    except DomainError as exc:
+        db.session.rollback()
+        return _form_page(line, values=values, errors=errors_of(exc), status=exc.status)
+    return redirect(url_for("orders.show", order_id=order.id))
+
+
+@bp.post("/quote-preview/<line>")
+@roles(*WRITERS)
+def quote_preview(line):
+    """The live quote of the posted form, as an HTML fragment (for orders.js)."""
+    pricing.known_line(line)
+    raw, _ = _posted(line)
+    try:
+        quote = service.preview_quote(line, raw)
+    except DomainError as exc:
+        return render_template("orders/_quote.html", quote=None,
+                               errors=errors_of(exc)), exc.status
+    return render_template("orders/_quote.html", quote=quote.as_dict(), errors=None)
+
+
+# ---------------------------------------------------------------------------- edit, show
+
+
+@bp.get("/<int:order_id>/edit")
+@roles(*WRITERS)
+def edit(order_id):
+    """Change the intake (re-quoted), agreed price or note; carries the version read."""
+    order = service.get_order(order_id)
+    specs = describe_schema(intake_schema(order.service_line))
+    values = intake_form.to_values(specs, order.intake)
+    values.update(agreed_price=order.agreed_price, note=order.note, version=order.version,
+                  dispatcher_id=order.dispatcher_id)
+    return _form_page(order.service_line, values=values, order=order)
+
+
+@bp.post("/<int:order_id>/edit")
+@roles(*WRITERS)
+def update(order_id):
+    """Save the changes; a stale version → 409 and the page asks to reload."""
+    order = service.get_order(order_id)
+    raw, other = _posted(order.service_line)
+    specs = describe_schema(intake_schema(order.service_line))
+    values = {**intake_form.to_values(specs, raw), **request.form.to_dict()}
+    try:
+        service.update_order(order, _int(request.form.get("version")),
+                             current_principal().id, intake=raw,
+                             agreed_price=_money(other["agreed_price"]),
+                             price_reason=other["price_reason"],
+                             term_reason=other["term_reason"], note=other["note"],
+                             dispatcher_id=_int(request.form.get("dispatcher_id")))
+    except DomainError as exc:
+        db.session.rollback()
+        return _form_page(order.service_line, values=values, errors=errors_of(exc),
+                          order=service.get_order(order_id), status=exc.status)
+    return redirect(url_for("orders.show", order_id=order.id))
+
+
+def order_page(order, *, alert=None, status: int = 200):
+    """The order page: facts, quote, money, the moves it may make, worker, contract,
+    payments, approvals and history; ``alert`` shows a refusal (e.g. 409 reload)."""
+    policy = pricing.order_policy(order.service_line)
+    context = {
+        "order": order, "policy": policy, "alert": alert,
+        "next_states": lifecycle.next_states(order.state, policy),
+        "money": payments.summary(order), "payments": payments.of_order(order),
+        "contracts": contracts.versions(order) if policy.needs_contract else [],
+        "live_contract": contracts.current(order) if policy.needs_contract else None,
+        "approvals": approvals_service.search(order_id=order.id, per_page=200)["items"],
+        "candidates": staffing.candidates(order)
+        if order.state in staffing.STAFFING_STATES else [],
+        "events": order.events,
+        **timeline_context(order.id),  # the follow-up timeline (回访记录), done and planned
+    }
+    return render_template("orders/show.html", **context), status
+
+
+@bp.get("/<int:order_id>")
+@roles(*READERS)
+def show(order_id):
+    """One order with everything recorded on it."""
+    return order_page(service.get_order(order_id))
+
+
+
+@bp.app_template_filter("yuan")
+def yuan_filter(amount) -> str:
+    """An amount (Decimal or "800.00") as people read it: ¥800.00; — when there is none."""
+    from decimal import Decimal
+
+    from ..money import format_yuan
+
+    return "—" if amount in (None, "") else format_yuan(Decimal(str(amount)))
+
+
+from . import views_actions  # noqa: E402,F401  (actions on the same blueprint)

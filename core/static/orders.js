@@ -1,0 +1,60 @@
+/* Order form: show fields whose condition holds, and keep the quote up to date.
+   Progressive enhancement: without this script every field shows and the
+   "计算报价 / calculate quote" button posts the form for a quote. */
+(function () {
+  "use strict";
+  var form = document.getElementById("order-form");
+  if (!form) { return; }
+  var box = document.getElementById("quote-box");
+  var url = form.getAttribute("data-quote-url");
+  var token = (form.querySelector("input[name=csrf_token]") || {}).value;
+  var timer = null;
+  var seq = 0;
+
+  function valueOf(name) {
+    var inputs = form.querySelectorAll("[name='" + name + "']");
+    var values = [];
+    inputs.forEach(function (el) {
+      if ((el.type === "checkbox" || el.type === "radio") && !el.checked) { return; }
+      values.push(el.type === "checkbox" && el.value === "on" ? "true" : el.value);
+    });
+    if (inputs.length === 1 && inputs[0].type === "checkbox" && values.length === 0) { return ["false"]; }
+    return values;
+  }
+
+  function applyConditions() {
+    form.querySelectorAll("[data-depends-on]").forEach(function (el) {
+      var wanted = el.getAttribute("data-depends-values").split(",");
+      var shown = valueOf(el.getAttribute("data-depends-on")).some(function (v) {
+        return wanted.indexOf(v) !== -1;
+      });
+      el.hidden = !shown;
+    });
+  }
+
+  function refreshQuote() {
+    if (!url || !box) { return; }
+    var mine = ++seq;
+    box.classList.add("loading");
+    fetch(url, {
+      method: "POST", body: new FormData(form), credentials: "same-origin",
+      headers: {"X-CSRFToken": token, "X-Requested-With": "fetch"}
+    }).then(function (resp) { return resp.text(); }).then(function (html) {
+      if (mine !== seq) { return; }  // a newer request is on its way
+      box.innerHTML = html;
+      box.classList.remove("loading");
+      box.setAttribute("data-updates", String(mine));
+    }).catch(function () { box.classList.remove("loading"); });
+  }
+
+  function changed(event) {
+    if (!event.target.name || event.target.name.indexOf("intake.") !== 0) { return; }
+    applyConditions();
+    clearTimeout(timer);
+    timer = setTimeout(refreshQuote, 250);
+  }
+
+  form.addEventListener("input", changed);
+  form.addEventListener("change", changed);
+  applyConditions();
+})();
