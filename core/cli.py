@@ -132,7 +132,7 @@ def worker_command(burst: bool, queues: tuple[str, ...], scheduler: bool,
 
 def _demo_login_line() -> list[str]:
     """The demo account to log in with, when the demo data has been loaded."""
-    if importlib.util.find_spec("core.demo") is None:
+    if not _module_exists("core.demo"):
         return []
     demo = importlib.import_module("core.demo")
     login = getattr(demo, "DEMO_LOGIN", None)
@@ -170,9 +170,21 @@ def serve_command(host: str, port: int) -> None:
     sys.exit(status)
 
 
+def _module_exists(name: str) -> bool:
+    """Whether module ``name`` exists (a missing parent package counts as missing; any
+    other import error inside an existing package is raised, not hidden)."""
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError as exc:
+        parts = name.split(".")
+        if exc.name in {".".join(parts[:i]) for i in range(1, len(parts))}:
+            return False
+        raise
+
+
 def _add_contributed_commands() -> None:
     for module_name, attr, command_name in CONTRIBUTED_COMMANDS:
-        if importlib.util.find_spec(module_name) is None:
+        if not _module_exists(module_name):
             continue
         cli.add_command(getattr(importlib.import_module(module_name), attr), command_name)
 

@@ -109,3 +109,23 @@ def test_serve_on_a_port_in_use_says_so_and_starts_nothing(app):
     assert result.exit_code == 1
     assert f"Port {port} is in use" in result.output  # werkzeug's own words
     assert "Background worker" not in result.output
+
+
+def test_serve_banner_shows_the_demo_login_once_the_demo_account_exists(app):
+    from core import demo
+    from core.cli import _demo_login_line
+    from tests.conftest import make_user
+
+    with app.app_context():
+        assert "jiazheng demo-data" in _demo_login_line()[0]
+    make_user(app, "dispatcher", demo.DEMO_LOGIN[0])
+    with app.app_context():
+        assert _demo_login_line() == [f"Demo login: {demo.DEMO_LOGIN[0]} / {demo.DEMO_LOGIN[1]}"]
+
+
+def test_a_contributed_command_whose_package_is_missing_is_left_out():
+    from core.cli import _module_exists
+
+    assert _module_exists("core.jobs")
+    assert not _module_exists("core.no_such_area.cli")
+    assert not _module_exists("core.no_such_module")
