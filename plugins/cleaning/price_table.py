@@ -2,7 +2,8 @@
 ``price_table.json``.
 
 A rate per m² for each kind of cleaning, by area band (the first band whose ``up_to``
-covers the area applies to the whole area); a factor per dirt level; a discount factor
+covers the area applies to the whole area, never less than the top price of a smaller
+band, so the price never falls as the area grows); a factor per dirt level; a discount factor
 per frequency (``"0.95"`` = 9.5折); a minimum charge per visit.
 """
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Pricing of a cleaning request (保洁报价) from a loaded price table: pure.
 
-Per visit: area × the band's rate for the kind, then the dirt factor, then the
-frequency discount, topped up to the minimum charge; times the number of visits.
+Per visit: area × the band's rate for the kind — never less than the top price of a
+smaller band (档位衔接), so a larger area never costs less — then the dirt factor, then
+the frequency discount, topped up to the minimum charge; times the number of visits.
 Each step is its own line, counted in visits, so the lines sum to the total.
 """
 from __future__ import annotations
@@ -51,6 +52,26 @@ def visit_dates(intake: dict) -> list[dt.date]:
     return dates
 
 
+def band_floor(bands: list[dict], kind: str,
+               area: Decimal) -> tuple[Decimal, Decimal, Decimal] | None:
+    """The dearest top price among the bands below the one ``area`` falls in:
+    ``(up_to, rate, up_to × rate)``, or None in the first band.
+
+    A band's rate applies to the whole area, and larger bands have lower rates, so
+    without this floor 61 ㎡ (× ¥5.00 = ¥305) would cost less than 60 ㎡ (× ¥6.00 =
+    ¥360). Charging at least the top price of every smaller band makes the price
+    never fall as the area grows, and leaves every price inside a band unchanged.
+    """
+    best = None
+    for band in bands:
+        if area <= band["up_to"]:
+            break
+        top = quantize(band["up_to"] * band["rates"][kind])
+        if best is None or top > best[2]:
+            best = (band["up_to"], band["rates"][kind], top)
+    return best
+
+
 def _line(zh: str, en: str, visits: int, per_visit: Decimal) -> QuoteLine:
     return QuoteLine(zh, en, Decimal(visits), "visit", per_visit, per_visit * visits)
 
@@ -64,6 +85,16 @@ def quote(intake: dict, table: dict) -> Quote:
     per_visit = quantize(area * rate)
     lines = [_line(f"{kind_zh} {_plain(area)}㎡ × {format_yuan(rate)}",
                    f"{kind_en} {_plain(area)} m² × {format_yuan(rate)}", visits, per_visit)]
+
+    floor = band_floor(table["area_bands"], kind, area)
+    if floor is not None and floor[2] > per_visit:
+        up_to, band_rate, top = floor
+        lines.append(_line(
+            f"不低于 {_plain(up_to)}㎡ 档价格（{_plain(up_to)}㎡ × {format_yuan(band_rate)} = "
+            f"{format_yuan(top)}）",
+            f"Not less than the {_plain(up_to)} m² band's price ({_plain(up_to)} m² × "
+            f"{format_yuan(band_rate)} = {format_yuan(top)})", visits, top - per_visit))
+        per_visit = top
 
     factor = table["dirt_factors"][intake["dirt_level"]]
     if factor != 1:

@@ -76,11 +76,35 @@ def test_area_on_a_band_limit_takes_that_band_and_just_above_takes_the_next():
     assert price(floor_area="60.5").lines[0].unit_price == D("302.50")   # 60.5 × 5.00
 
 
+def test_just_above_a_band_limit_costs_no_less_than_the_limit_itself():
+    # 61 × 5.00 = 305.00 would undercut 60 × 6.00 = 360.00: topped up to the smaller band
+    q = price(floor_area="61")
+    assert [(line.label_zh, line.amount) for line in q.lines] == [
+        ("日常保洁 61㎡ × ¥5.00", D("305.00")),
+        ("不低于 60㎡ 档价格（60㎡ × ¥6.00 = ¥360.00）", D("55.00")),
+    ]
+    assert q.lines[1].label_en == "Not less than the 60 m² band's price (60 m² × ¥6.00 = ¥360.00)"
+    assert q.total == price(floor_area="60").total == D("360.00")
+    assert price(floor_area="72").total == D("360.00")   # 72 × 5.00 meets the floor
+    assert len(price(floor_area="72").lines) == 1
+    assert price(floor_area="73").total == D("365.00")   # and then rises again
+
+
+def test_the_band_floor_comes_before_dirt_and_frequency_factors():
+    q = price(floor_area="150.5", kind="post_renovation", dirt_level="heavy",
+              frequency="weekly", visits=2)
+    # 150.5 × 8.00 = 1204.00 < 150 × 10.00 = 1500.00 → +296.00; heavy +450.00; 9折 −195.00
+    assert [line.unit_price for line in q.lines] == [
+        D("1204.00"), D("296.00"), D("450.00"), D("-195.00")]
+    assert q.total == D("3510.00")  # 1755.00 × 2
+
+
 def test_sub_fen_amounts_round_half_up():
     q = price(floor_area="33.3", kind="deep", dirt_level="heavy")
     # 33.3 ㎡ is in the first band: 33.3 × 9.00 = 299.70; heavy × 0.3 = 89.91
     assert [line.amount for line in q.lines] == [D("299.70"), D("89.91")]
-    assert price(floor_area="61.125").lines[0].unit_price == D("305.63")  # 305.625 → .63
+    first = price(floor_area="61.125").lines[0]
+    assert first.unit_price == D("305.63")  # 305.625 → .63
 
 
 def test_monthly_visits_until_an_end_date_keep_the_day_or_the_month_end():
