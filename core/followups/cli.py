@@ -1,8 +1,9 @@
-"""``jiazheng followups …``: run the sweep now, keep it running every minute, re-plan.
+"""``jiazheng followups …``: run the sweep now, keep it running every 30 s, re-plan.
 
 The sweep must run periodically for reminders to go out. Either run
 ``jiazheng followups cron`` beside the workers (rq's cron scheduler: it keeps the
-schedule in its own memory, so a flushed Redis cannot lose it), or rely on the
+schedule in its own memory, so a flushed Redis cannot lose it; every 30 s by default),
+or rely on the
 self-arming chain that ``jiazheng followups arm`` (and the queue page) starts.
 """
 from __future__ import annotations
@@ -38,7 +39,7 @@ def arm_command() -> None:
 
 
 @followups_group.command("cron")
-@click.option("--interval", default=60, show_default=True, help="Seconds between sweeps.")
+@click.option("--interval", default=30, show_default=True, help="Seconds between sweeps.")
 @with_appcontext
 def cron_command(interval: int) -> None:
     """Run rq's cron scheduler that queues the sweep every ``interval`` seconds."""

@@ -4,7 +4,7 @@ the periodic sweep.
 The database is the record of what is due. Every job carries ids only, re-reads the
 follow-up under a row lock, and its effect is idempotent (the outbox's unique keys);
 job ids are deterministic, so queuing a job twice runs it at most twice to no harm.
-The sweep (every minute: ``rq cron``/``jiazheng followups cron``, or its own re-arming
+The sweep (every 30 s: ``jiazheng followups cron`` (rq cron), or its own re-arming
 chain) finds whatever is due and not yet handled and queues it — so a flushed or
 restarted Redis, or a worker killed mid-job, loses nothing.
 
@@ -35,6 +35,7 @@ from .models import FollowUp
 log = logging.getLogger(__name__)
 
 #: a queued reminder not done after this long is queued again by the sweep
+#: (``FOLLOWUPS_ENQUEUE_LEASE_SECONDS`` overrides it)
 ENQUEUE_LEASE = dt.timedelta(seconds=90)
 #: after a Redis failure, do not try again from requests for this many seconds
 BREAKER_SECONDS = 10.0
@@ -42,7 +43,7 @@ SWEEP_BATCH = 5000
 #: follow-ups reminded by one job (one job per follow-up would make the sweep's queuing,
 #: not the reminding, the bottleneck: rq writes ~40 fields per job)
 REMIND_CHUNK = 50
-SWEEP_INTERVAL_SECONDS = 60
+SWEEP_INTERVAL_SECONDS = 30
 
 
 # ------------------------------------------------------------------------------- queuing
@@ -214,6 +215,8 @@ def sweep(now: dt.datetime | None = None, *, from_request: bool = False) -> dict
     """Find what is due and not yet handled, and queue it (reminders, escalations,
     unsent messages). Returns counts. Safe to run any number of times, anywhere."""
     now = now or utcnow()
+    lease = dt.timedelta(seconds=float(current_app.config.get(
+        "FOLLOWUPS_ENQUEUE_LEASE_SECONDS", ENQUEUE_LEASE.total_seconds())))
     counts = {"reminders": 0, "escalations": 0, "messages": 0}
     while True:
         rows = db.session.execute(
@@ -221,7 +224,7 @@ def sweep(now: dt.datetime | None = None, *, from_request: bool = False) -> dict
                 FollowUp.state == "pending", FollowUp.reminded_at.is_(None),
                 FollowUp.due_at <= now,
                 sa.or_(FollowUp.enqueued_at.is_(None),
-                       FollowUp.enqueued_at < now - ENQUEUE_LEASE))
+                       FollowUp.enqueued_at < now - lease))
             .order_by(FollowUp.due_at).limit(SWEEP_BATCH)).all()
         db.session.rollback()
         if not rows:

@@ -8,7 +8,7 @@ Other areas tell the engine facts; they never touch follow-ups themselves:
   satisfaction call, cancelling cancels what is pending. A changed 上户 date or an early
   birth: :func:`anchor_moved`.
 - appointments: :func:`visit_scheduled` / :func:`visit_done` (保洁 visits),
-  :func:`session_done` (小儿推拿 sessions).
+  :func:`session_done` (小儿推拿 sessions), :func:`interview_done` (面试 outcomes).
 
 None of these commit: what they add joins the caller's transaction. None of them touch
 Redis either: recording a fact never waits on the queue. The sweep (every minute) finds
@@ -37,6 +37,8 @@ from .rules import ANCHORS, FINAL_OUTCOMES, INSTANCE_ANCHORS
 #: sources of an anchor, strongest first: a person's word beats the order, which beats
 #: a contract, which beats the intake (预产期 is only an estimate of the birth)
 _SOURCE_RANK = {"manual": 0, "order": 1, "contract": 2, "intake": 3}
+#: order states in which the order-level anchors (上户, 下户, birth, holidays) plan follow-ups
+IN_SERVICE_STATES = ("in_service", "finished")
 
 
 def _order(order_id: int, lock: bool = False) -> Order:
@@ -138,7 +140,10 @@ def sync_order(order: Order) -> list[FollowUp]:
     if order.state == "cancelled":
         wanted: tuple = ()
     else:
-        wanted = planner.plan(rules, _anchors(order.id), _final_outcomes(order.id)).followups
+        anchors = _anchors(order.id)
+        if order.state not in IN_SERVICE_STATES:  # before 上户 only visits/sessions count
+            anchors = {k: a for k, a in anchors.items() if ":" in k}
+        wanted = planner.plan(rules, anchors, _final_outcomes(order.id)).followups
     existing = {(f.rule_code, f.anchor_key): f for f in db.session.scalars(
         sa.select(FollowUp).where(FollowUp.order_id == order.id))}
     now = utcnow()
@@ -246,6 +251,12 @@ def session_done(order_id: int, session_id: int, finished_at: dt.datetime) -> li
     return anchor_moved(order_id, "session_end", finished_at, instance=session_id)
 
 
+def interview_done(order_id: int, interview_id: int, held_at: dt.datetime) -> list[FollowUp]:
+    """An interview (面试) of the proposed worker with the customer has its outcome: plan
+    what the line's rules hang on it (``interview_end`` anchor)."""
+    return anchor_moved(order_id, "interview_end", held_at, instance=interview_id)
+
+
 def replan_all(batch: int = 500) -> int:
     """Re-plan every order that has follow-ups or is in service (after a rule change or a
     calendar upgrade); commits per batch. Returns the number of orders re-planned."""
@@ -287,6 +298,7 @@ from .outcomes import (  # noqa: E402
 from .queries import counts, dashboard_tiles, due_today, search, timeline  # noqa: E402
 
 __all__ = ["anchor_moved", "visit_scheduled", "visit_done", "visit_cancelled", "session_done",
+           "interview_done",
            "order_state_changed", "sync_order", "replan_all", "reassign", "record_outcome",
            "Recorded", "get_followup", "get_mediation", "update_mediation", "add_evaluation",
            "worker_rating", "counts", "dashboard_tiles", "due_today", "search", "timeline"]

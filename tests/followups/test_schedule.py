@@ -242,3 +242,10 @@ def test_invalid_follow_up_rules_stop_the_app(tmp_path):
 
     with pytest.raises(PluginError, match=r"'ironing'.*anchor 'nowhere'"):
         make_test_app(tmp_path, None, EXTRA_PLUGINS=[("ironing", IroningWithBadRules())])
+
+
+def test_nothing_is_planned_for_an_order_before_service_starts(app):
+    order = make_order(app, "maternity_nurse", state="interview",
+                       intake={"expected_delivery_date": "2026-12-20"})
+    move(app, order, "contracted")
+    assert followups(app, order) == {}
