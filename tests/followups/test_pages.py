@@ -119,3 +119,33 @@ def test_calendar_feed_at_a_private_revocable_token_url(app, web_as, anon):
     client.post("/followups/calendar", data={"csrf_token": csrf_from(client, "/followups/")})
     assert anon.client.get(path).status_code == 404  # regenerated: the old URL is dead
     assert anon.client.get("/followups/ical/not-a-token.ics").status_code == 404
+
+
+def test_the_order_page_carries_the_follow_up_timeline(app, web_as):
+    if "orders.show" not in app.view_functions:
+        import pytest
+
+        pytest.skip("the orders pages are not there")
+    client = web_as("dispatcher")
+    order = make_order(app, "nanny", dispatcher_id=dispatcher_id(app))
+    move(app, order, "in_service", start_date="2026-01-05")
+    html = client.get(f"/orders/{order}").get_data(as_text=True)
+    assert 'id="followup-timeline"' in html and 'data-rule="day3"' in html
+
+
+def test_the_sweep_command_queues_what_is_due(app, monkeypatch):
+    import json
+
+    import core.queue
+    from core.cli import cli
+
+    monkeypatch.setattr(core.queue, "QUEUE_NAME", "jz-fu-cli-test")
+    order = make_order(app, "nanny")
+    move(app, order, "in_service", start_date="2026-01-05")
+    result = app.test_cli_runner().invoke(cli, ["followups", "sweep"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["reminders"] >= 2
+    with app.app_context():
+        from core.followups import jobs
+
+        jobs.job_queue().delete(delete_jobs=True)
