@@ -12,7 +12,15 @@ from .hookspecs import hookimpl
 from .messages import Msg
 from .money import Money, Rate, format_yuan, positive, quantize, yuan
 from .price_tables import PriceTableSchema, check_table, covers, load_table, table_floor
-from .types import CredentialKind, OrderPolicy, Quote, QuoteLine, ServiceLine
+from .types import (
+    CredentialKind,
+    OrderPolicy,
+    Quote,
+    QuoteLine,
+    ServiceLine,
+    SessionPackage,
+    VisitSlot,
+)
 
 
 def create_app(test_config=None):
@@ -27,4 +35,5 @@ __all__ = ["create_app", "hookimpl", "CredentialKind", "ServiceLine", "OrderPoli
            "IntakeSchema", "one_of", "Msg", "Invalid", "Money", "Rate", "positive", "yuan",
            "quantize", "format_yuan", "PriceTableSchema", "check_table", "covers",
            "load_table", "table_floor",
-           "FollowupRule", "FollowupRules", "Condition", "NotificationChannel", "OutboundMessage"]
+           "FollowupRule", "FollowupRules", "Condition", "NotificationChannel", "OutboundMessage",
+           "VisitSlot", "SessionPackage"]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import pluggy
 from marshmallow import Schema
 
-from .types import OrderPolicy, Quote, ServiceLine
+from .types import OrderPolicy, Quote, ServiceLine, SessionPackage, VisitSlot
 
 PROJECT = "jiazheng"
 
@@ -141,6 +141,37 @@ def order_state_changed(order_id: int, service_line: str, from_state: str,
     written: rows a listener adds to ``core.extensions.db.session`` are committed with
     the change, and raising refuses the change as a whole. Read the order by
     ``order_id`` for its facts. States are those of ``core.orders.models.STATES``.
+    """
+
+
+# --------------------------------------------------------------------------- appointments
+
+
+@hookspec
+def plan_visits(service_line: str, intake: dict) -> list[VisitSlot] | None:
+    """Return the visits (上门) an order of ``service_line`` needs, as a list of
+    :class:`core.types.VisitSlot` (time slot and tasks), if this plugin owns the line and
+    its orders are served in visits; else ``None``.
+
+    ``intake`` is the dict the line's intake schema LOADED (dates and times, not
+    strings). A one-off 保洁 is one visit; a weekly one every seven days from the
+    preferred date, as many as asked or up to the last date. Pure: no clock, no
+    database; naive datetimes are business time (Asia/Shanghai). Owned answer: only
+    the owner of the line answers; a line whose plugin does not implement this hook
+    has no visits (core then offers no visit plan for its orders).
+    """
+
+
+@hookspec
+def get_session_package(service_line: str, intake: dict) -> SessionPackage | None:
+    """Return what a customer bought of ``service_line`` when its orders are served in
+    sessions (小儿推拿: a single session or a package of N), as a
+    :class:`core.types.SessionPackage`, if this plugin owns the line; else ``None``.
+
+    ``intake`` is the dict the line's intake schema LOADED. Core books each session
+    (time, at home or at the company), and records one as done only while the package
+    has sessions left. Pure: no clock, no database. Owned answer: only the owner of the
+    line answers; a line whose plugin does not implement this hook has no sessions.
     """
 
 

@@ -20,7 +20,15 @@ from marshmallow import Schema
 from . import hookspecs
 from .errors import Invalid, NotFound
 from .messages import Msg
-from .types import CORE_CREDENTIAL_KINDS, CredentialKind, OrderPolicy, Quote, ServiceLine
+from .types import (
+    CORE_CREDENTIAL_KINDS,
+    CredentialKind,
+    OrderPolicy,
+    Quote,
+    ServiceLine,
+    SessionPackage,
+    VisitSlot,
+)
 
 ENTRY_POINT_GROUP = "jiazheng.plugins"
 EXTENSION_KEY = "jiazheng.plugins"
@@ -318,6 +326,48 @@ def notify_order_state_changed(order_id: int, service_line: str, from_state: str
     """Tell every plugin that an order changed state (broadcast, inside the transaction)."""
     registry().pm.hook.order_state_changed(order_id=order_id, service_line=service_line,
                                            from_state=from_state, to_state=to_state)
+
+
+# -------------------------------------------------------------------------- appointments
+
+
+def _optional_owned(hook: str, code: str, **kwargs):
+    """The answer of ``code``'s owner to an optional owned hook (None when it gives none);
+    a plugin answering for a line it does not own is refused; unknown line → NotFound."""
+    reg = registry()
+    if code not in reg.service_lines:
+        raise NotFound(Msg("There is no service line {code!r}.",
+                           "没有业务线 {code!r}。").format(code=code))
+    answers = _answers(reg.pm, hook, service_line=code, **kwargs)
+    owner = reg.owners[code]
+    for name, _answer in answers:
+        if name != owner:
+            raise PluginError(f"plugin {name!r} answers {hook} for service line {code!r}, "
+                              f"which plugin {owner!r} owns; only the owner may")
+    return answers[0][1] if answers else None
+
+
+def plan_visits(code: str, intake: dict) -> list[VisitSlot] | None:
+    """The visits (上门) an order of a service line needs for a loaded intake, or None when
+    the line's plugin plans no visits (e.g. 月嫂 orders are served live-in)."""
+    answer = _optional_owned("plan_visits", code, intake=intake)
+    if answer is None:
+        return None
+    if not isinstance(answer, (list, tuple)) or not all(
+            isinstance(slot, VisitSlot) for slot in answer):
+        raise PluginError(f"plugin {plugin_of(code)!r} returned {answer!r} from plan_visits "
+                          f"for {code!r}, not a list of core.VisitSlot")
+    return list(answer)
+
+
+def session_package(code: str, intake: dict) -> SessionPackage | None:
+    """What a customer bought of a line sold in sessions (小儿推拿: a single session or a
+    package of N), or None when the line's orders are not served in sessions."""
+    answer = _optional_owned("get_session_package", code, intake=intake)
+    if answer is not None and not isinstance(answer, SessionPackage):
+        raise PluginError(f"plugin {plugin_of(code)!r} returned {answer!r} from "
+                          f"get_session_package for {code!r}, not a core.SessionPackage")
+    return answer
 
 
 # ---------------------------------------------------------------------------- follow-ups

@@ -1,6 +1,7 @@
 """Value types exchanged between core and plugins (plugins may import these)."""
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -157,3 +158,56 @@ class OrderPolicy:
     needs_contract: bool = False
     standard_term_days: tuple[int, ...] = ()
     term_field: str | None = None
+
+
+# -------------------------------------------------------------------------- appointments
+
+
+@dataclass(frozen=True)
+class VisitSlot:
+    """One visit (上门) a service line plans for an order, e.g. each 保洁 visit of a weekly
+    cleaning (returned by the line's plugin from ``plan_visits``).
+
+    ``starts_at``/``ends_at``: the time slot. Naive datetimes are business time
+    (Asia/Shanghai), so a plugin needs no clock or zone; aware ones are taken as they
+    are. ``tasks``: what to do on the visit, printed on the service sheet (上户表), each a
+    ``core.Msg`` (bilingual) or plain text (e.g. the customer's own notes).
+    """
+
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    tasks: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        for name in ("starts_at", "ends_at"):
+            if not isinstance(getattr(self, name), dt.datetime):
+                raise TypeError(f"{name} must be a datetime")
+        if (self.starts_at.tzinfo is None) != (self.ends_at.tzinfo is None):
+            raise ValueError("starts_at and ends_at must both be naive or both be aware")
+        if self.ends_at <= self.starts_at:
+            raise ValueError(f"a visit must end after it starts ({self.starts_at} → "
+                             f"{self.ends_at})")
+        if not isinstance(self.tasks, tuple) or not all(isinstance(t, str) for t in self.tasks):
+            raise TypeError("tasks must be a tuple of str (or core.Msg)")
+
+
+@dataclass(frozen=True)
+class SessionPackage:
+    """What a customer bought of a line sold in sessions (returned by the line's plugin
+    from ``get_session_package``), e.g. a 小儿推拿 package of 10 sessions.
+
+    ``sessions``: how many sessions were bought (1 for a single session); core records a
+    session as done only while the package has sessions left. ``place``: where the
+    intake asked for them — ``home`` (上门) or ``company`` (到店) — or None; each booking
+    may still choose.
+    """
+
+    sessions: int
+    place: str | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.sessions, int) or isinstance(self.sessions, bool) \
+                or self.sessions < 1:
+            raise ValueError(f"a package has at least one session, not {self.sessions!r}")
+        if self.place not in (None, "home", "company"):
+            raise ValueError(f"place is 'home', 'company' or None, not {self.place!r}")

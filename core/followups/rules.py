@@ -25,6 +25,7 @@ ANCHOR_LABELS = {
     "visit_start": ("上门开始", "Visit start", True),
     "visit_end": ("上门结束", "Visit end", True),
     "session_end": ("推拿结束", "Session end", True),
+    "interview_end": ("面试结束", "Interview held", True),
     "mediation_opened": ("调解立案", "Mediation opened", True),
     "mediation_resolved": ("调解结案", "Mediation resolved", True),
 }

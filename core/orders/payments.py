@@ -70,6 +70,17 @@ def summary(order: Order, sums: tuple[Decimal, Decimal] | None = None) -> dict:
 def collect(order: Order, *, amount: Decimal, method: str, actor_id: int,
             collected_at: dt.datetime | None = None, note: str = "") -> OrderPayment:
     """Record money collected from the customer (by the person recording it)."""
+    payment = add(order, amount=amount, method=method, actor_id=actor_id,
+                  collected_at=collected_at, note=note)
+    commit()
+    return payment
+
+
+def add(order: Order, *, amount: Decimal, method: str, actor_id: int,
+        collected_at: dt.datetime | None = None, note: str = "") -> OrderPayment:
+    """:func:`collect` without the commit: the payment (with its history entry and audit
+    event) joins the caller's transaction — e.g. a 保洁 visit's payment is saved
+    together with the visit that records it, or not at all."""
     payment = OrderPayment(order_id=order.id, amount=amount, method=method,
                            collected_by_id=actor_id, collected_at=collected_at or utcnow(),
                            note=(note or "")[:255])
@@ -79,7 +90,6 @@ def collect(order: Order, *, amount: Decimal, method: str, actor_id: int,
               data={"payment_id": payment.id, "amount": amount, "method": method})
     record("create", "order_payment", payment.id,
            f"payment {amount} ({method}) on order {order.number}", actor_id=actor_id)
-    commit()
     return payment
 
 

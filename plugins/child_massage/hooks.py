@@ -1,5 +1,5 @@
 """Hook implementations of the child massage (小儿推拿) line: adapters only."""
-from core import CredentialKind, OrderPolicy, ServiceLine, hookimpl
+from core import CredentialKind, OrderPolicy, ServiceLine, SessionPackage, hookimpl
 
 from . import CODE, NAME_EN, NAME_ZH, followups, pricing
 from .price_table import default_table, validated
@@ -53,6 +53,15 @@ def get_quote(service_line, intake, price_table):
 def get_order_policy(service_line, price_table):
     """Child massage orders: no interview, no contract."""
     return OrderPolicy() if service_line == CODE else None
+
+
+@hookimpl
+def get_session_package(service_line, intake):
+    """A single session, or the package of N sessions the customer bought (套餐)."""
+    if service_line != CODE:
+        return None
+    sessions = intake.get("package_sessions") if intake.get("purchase") == "package" else 1
+    return SessionPackage(sessions=sessions or 1, place=intake.get("place"))
 
 
 @hookimpl

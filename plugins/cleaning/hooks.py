@@ -1,7 +1,7 @@
 """Hook implementations of the cleaning (保洁) line: adapters only."""
 from core import CredentialKind, OrderPolicy, ServiceLine, hookimpl
 
-from . import CODE, NAME_EN, NAME_ZH, followups, pricing
+from . import CODE, NAME_EN, NAME_ZH, followups, pricing, visits
 from .price_table import default_table, validated
 from .schemas import CleaningIntakeSchema
 
@@ -54,6 +54,12 @@ def get_quote(service_line, intake, price_table):
 def get_order_policy(service_line, price_table):
     """Cleaning orders: no interview, no contract; visits are dispatched directly."""
     return OrderPolicy() if service_line == CODE else None
+
+
+@hookimpl
+def plan_visits(service_line, intake):
+    """The visits (上门) of a cleaning order: one, or one per week/fortnight/month."""
+    return visits.plan(intake) if service_line == CODE else None
 
 
 @hookimpl
