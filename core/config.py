@@ -35,6 +35,8 @@ class Defaults:
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    #: argon2id parameters (argon2.profiles name); tests use CHEAPEST
+    ARGON2_PROFILE = "RFC_9106_LOW_MEMORY"
     #: failed logins allowed per (username, address) inside the window below
     LOGIN_MAX_FAILURES = 5
     LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60

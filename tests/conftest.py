@@ -60,6 +60,7 @@ def make_test_app(tmp_path, database_url, **overrides):
         "INSTANCE_PATH": str(tmp_path / "instance"),
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
         "WTF_CSRF_ENABLED": True,
+        "ARGON2_PROFILE": "CHEAPEST",
     }
     config.update(overrides)
     app = create_app(config)

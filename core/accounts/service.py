@@ -6,7 +6,7 @@ import hashlib
 import secrets
 
 import sqlalchemy as sa
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from flask import current_app
 
@@ -16,16 +16,27 @@ from ..messages import Msg
 from ..timeutil import utcnow
 from .models import ROLES, ApiToken, LoginAttempt, User
 
-_hasher = PasswordHasher()
-#: compared against when the username is unknown, so timing does not reveal it
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
+_HASHERS: dict[str, tuple[PasswordHasher, str]] = {}
+
+
+def _argon2() -> tuple[PasswordHasher, str]:
+    """The app's argon2id hasher (profile from ARGON2_PROFILE) and a dummy hash.
+
+    The dummy is verified against when the username is unknown, so timing does not
+    reveal which usernames exist. Tests use the CHEAPEST profile to stay fast.
+    """
+    name = current_app.config.get("ARGON2_PROFILE", "RFC_9106_LOW_MEMORY")
+    if name not in _HASHERS:
+        hasher = PasswordHasher.from_parameters(getattr(profiles, name))
+        _HASHERS[name] = (hasher, hasher.hash("not-a-real-password"))
+    return _HASHERS[name]
 
 MIN_PASSWORD_LENGTH = 8
 
 
 def hash_password(password: str) -> str:
     """Argon2id hash of a password."""
-    return _hasher.hash(password)
+    return _argon2()[0].hash(password)
 
 
 def check_password_rules(password: str) -> None:
@@ -85,7 +96,8 @@ def authenticate(username: str, password: str, remote_addr: str) -> User:
     user = db.session.scalar(sa.select(User).where(User.username == username))
     ok = False
     try:
-        ok = _hasher.verify(user.password_hash if user else _DUMMY_HASH, password or "")
+        hasher, dummy = _argon2()
+        ok = hasher.verify(user.password_hash if user else dummy, password or "")
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         ok = False
     ok = ok and user is not None and user.active
@@ -94,7 +106,7 @@ def authenticate(username: str, password: str, remote_addr: str) -> User:
     if not ok:
         db.session.commit()
         raise Unauthenticated(Msg("Wrong username or password.", "用户名或密码错误。"))
-    if _hasher.check_needs_rehash(user.password_hash):
+    if _argon2()[0].check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
     db.session.commit()
