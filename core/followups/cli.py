@@ -42,16 +42,26 @@ def arm_command() -> None:
 @click.option("--interval", default=30, show_default=True, help="Seconds between sweeps.")
 @with_appcontext
 def cron_command(interval: int) -> None:
-    """Run rq's cron scheduler that queues the sweep every ``interval`` seconds."""
+    """Run rq's cron scheduler that queues the sweep every ``interval`` seconds; it waits
+    out a Redis outage (retrying every few seconds) instead of exiting."""
+    import time
+
     import redis
     from rq.cron import CronScheduler
 
     from ..queue import QUEUE_NAME, redis_url
     from .jobs import sweep
 
-    scheduler = CronScheduler(connection=redis.Redis.from_url(redis_url(current_app)))
-    scheduler.register(sweep, QUEUE_NAME, interval=interval, result_ttl=300)
-    scheduler.start()
+    url = redis_url(current_app)
+    while True:
+        scheduler = CronScheduler(connection=redis.Redis.from_url(url))
+        scheduler.register(sweep, QUEUE_NAME, interval=interval, result_ttl=300)
+        try:
+            scheduler.start()
+            return  # stopped by a signal
+        except (redis.ConnectionError, redis.TimeoutError, OSError):
+            click.echo("redis unreachable; the follow-up cron retries in 3 s", err=True)
+            time.sleep(3)
 
 
 @followups_group.command("replan")
