@@ -15,10 +15,19 @@ from ..errors import Conflict
 from ..extensions import db
 from ..messages import Msg
 from ..timeutil import utcnow
-from .models import Order, OrderEvent
+from .models import EVENT_LABELS, Order, OrderEvent
 
 STALE = Msg("Someone else changed this order meanwhile; reload the page and try again.",
             "该订单已被他人修改，请刷新页面后重试。")
+
+
+def event_kind(code: str, zh: str, en: str) -> str:
+    """Declare a kind of history entry another area records on orders (e.g. appointments:
+    ``interview_arranged`` 安排面试), with its labels; returns the code."""
+    if EVENT_LABELS.get(code, (zh, en)) != (zh, en):
+        raise ValueError(f"order event kind {code!r} is already declared differently")
+    EVENT_LABELS[code] = (zh, en)
+    return code
 
 
 def stale() -> Conflict:
@@ -54,6 +63,8 @@ def add_event(order: Order, kind: str, actor_id: int | None, *, note: str = "",
     payment or an approval decision is recorded without touching the order, so it does
     not make someone else's open order page stale).
     """
+    if kind not in EVENT_LABELS:
+        raise ValueError(f"undeclared order event kind {kind!r}; declare it with event_kind()")
     if touch:
         order.updated_at = utcnow()
         order.updated_by_id = actor_id

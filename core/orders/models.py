@@ -47,7 +47,8 @@ CANCEL_REASON_LABELS = {
 }
 CANCEL_REASONS = tuple(CANCEL_REASON_LABELS)
 
-#: Kinds of entries in an order's history: code → (zh, en).
+#: Kinds of entries in an order's history: code → (zh, en). Other areas add theirs with
+#: :func:`core.orders.events.event_kind` (no migration needed: the column is free text).
 EVENT_LABELS = {
     "created": ("创建订单", "Order created"),
     "updated": ("修改订单", "Order changed"),
@@ -64,7 +65,6 @@ EVENT_LABELS = {
     "approval_rejected": ("特批驳回", "Approval rejected"),
     "approval_superseded": ("特批作废", "Approval superseded"),
 }
-EVENT_KINDS = tuple(EVENT_LABELS)
 
 MONEY = sa.Numeric(12, 2)
 
@@ -139,7 +139,7 @@ class Order(db.Model):
 class OrderEvent(db.Model):
     """One entry of an order's history: who did what, when, from which state to which.
 
-    ``kind`` is one of :data:`EVENT_KINDS`; ``data`` holds the facts of the event
+    ``kind`` is a key of :data:`EVENT_LABELS`; ``data`` holds the facts of the event
     (the worker replaced, the amount collected …) as plain JSON.
     """
 
@@ -158,5 +158,3 @@ class OrderEvent(db.Model):
 
     order: Mapped[Order] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
-
-    __table_args__ = (sa.CheckConstraint(_in("kind", EVENT_KINDS), name="kind_known"),)

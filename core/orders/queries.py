@@ -22,7 +22,8 @@ def _day_start(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, SHANGHAI).astimezone(dt.timezone.utc)
 
 
-def _paid_total():
+def paid_total():
+    """SQL: the sum collected for the order of the enclosing query (0 when none)."""
     return (sa.select(sa.func.coalesce(sa.func.sum(OrderPayment.amount), 0))
             .where(OrderPayment.order_id == Order.id).correlate(Order).scalar_subquery())
 
@@ -57,7 +58,7 @@ def search(*, service_line: str | None = None, state: str | None = None,
         stmt = stmt.where(Order.created_at < _day_start(created_to + dt.timedelta(days=1)))
     if unpaid:
         stmt = stmt.where(Order.state != "cancelled", Order.agreed_price.is_not(None),
-                          Order.agreed_price > _paid_total())
+                          Order.agreed_price > paid_total())
     if q and q.strip():
         like = f"%{q.strip()}%"
         stmt = stmt.where(sa.or_(Order.number.ilike(like), Customer.name.ilike(like),

@@ -246,3 +246,20 @@ def test_worker_must_do_the_line_and_be_available(app, new_order, desk):
     resp = desk.post(f"/api/v1/orders/{order['id']}/worker",
                      json={"worker_id": 99999, "version": order["version"]})
     assert resp.status_code == 422 and "worker_id" in resp.get_json()["fields"]
+
+
+def test_a_guard_another_area_registers_can_refuse_a_move(new_order, desk):
+    from core.errors import Conflict
+    from core.messages import Msg
+
+    seen = []
+
+    @lifecycle.guard("quoted")
+    def _no_quotes_on_sundays(order, facts):
+        seen.append(order.number)
+        raise Conflict(Msg("Not today.", "今天不行。"), code="guarded")
+
+    order = new_order("cleaning")
+    resp = move(desk, order, "quoted")
+    assert resp.status_code == 409 and resp.get_json()["message"]["zh"] == "今天不行。"
+    assert seen == [order["number"]] and fetch(desk, order)["state"] == "enquiry"

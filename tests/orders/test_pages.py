@@ -197,3 +197,18 @@ def test_the_order_page_shows_history_with_who_and_the_next_moves(web_as, new_or
     assert "dispatcher user" in html
     assert 'class="transition to-matching"' in html and 'class="transition to-cancelled"' in html
     assert "三方合同" in html
+
+
+def test_the_home_page_counts_open_unpaid_orders_and_exceptions_to_decide(
+        web_as, desk, customer_id, new_order):
+    new_order("cleaning")
+    desk.post("/api/v1/orders", json={
+        "service_line": "cleaning", "customer_id": customer_id, "intake": intake("cleaning"),
+        "agreed_price": "900.00", "price_reason": "老客户"})
+    home = web_as("supervisor", "boss-home").get("/").get_data(as_text=True)
+    tiles = {label: int(num) for num, label in re.findall(
+        r'<span class="num">(\d+)</span><span class="label">([^<]+)<', home)}
+    assert tiles["进行中的订单"] == 2 and tiles["未付清的订单"] == 1
+    assert tiles["待审批的特批"] == 1
+    assert "待审批的特批" not in web_as("dispatcher", "d-home").get("/").get_data(as_text=True)
+    assert "进行中的订单" not in web_as("trainer", "t-home").get("/").get_data(as_text=True)
