@@ -249,3 +249,15 @@ def test_nothing_is_planned_for_an_order_before_service_starts(app):
                        intake={"expected_delivery_date": "2026-12-20"})
     move(app, order, "contracted")
     assert followups(app, order) == {}
+
+
+def test_an_interview_held_is_an_anchor_a_line_can_plan_on(app):
+    from core.followups.models import FollowUpAnchor
+
+    order = make_order(app, "maternity_nurse", state="interview")
+    with app.app_context():
+        service.interview_done(order, 3, at("2026-11-20", "15:00"))
+        db.session.commit()
+        keys = db.session.scalars(sa.select(FollowUpAnchor.key).where(
+            FollowUpAnchor.order_id == order)).all()
+    assert "interview_end:3" in keys and followups(app, order) == {}
