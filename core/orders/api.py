@@ -59,7 +59,13 @@ def preview_quote(data):
 def list_orders(args):
     """Orders, filtered (line, state, dispatcher, created dates, unpaid), searched by
     number / customer name / mobile (``q``), sorted and paged."""
-    return queries.search(**args)
+    page = queries.search(**args)
+    policies: dict = {}
+    for order in page["items"]:
+        if order.service_line not in policies:
+            policies[order.service_line] = pricing.order_policy(order.service_line)
+        order.next_states = lifecycle.next_states(order.state, policies[order.service_line])
+    return page
 
 
 @blp.route("/orders", methods=["POST"])

@@ -158,3 +158,9 @@ def test_the_openapi_document_describes_the_orders_api(anon):
         assert path in spec["paths"], path
     assert "TransitionSchema" in spec["components"]["schemas"] or any(
         "Transition" in name for name in spec["components"]["schemas"])
+
+
+def test_the_list_says_which_moves_each_order_may_make(desk, new_order, api_as):
+    new_order("nanny")
+    item = api_as("finance").get("/api/v1/orders").get_json()["items"][0]
+    assert item["next_states"] == ["quoted", "cancelled"]

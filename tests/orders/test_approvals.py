@@ -78,3 +78,23 @@ def test_a_dispatcher_can_ask_for_another_exception_by_hand(desk, api_as, new_or
     assert move(desk, fetch(desk, order), "matching").status_code == 409
     assert desk.post(f"/api/v1/orders/{order['id']}/approvals",
                      json={"reason": ""}).status_code == 422
+
+
+def test_a_maternity_term_outside_the_standard_ones_needs_approval_from_the_intake(
+        desk, api_as, customer_id):
+    body = {"service_line": "maternity_nurse", "customer_id": customer_id,
+            "intake": intake("maternity_nurse", term_days=30)}
+    resp = desk.post("/api/v1/orders", json=body)
+    assert resp.status_code == 422 and "term_reason" in resp.get_json()["fields"]
+    order = desk.post("/api/v1/orders", json={**body, "term_reason": "只要 30 天"}).get_json()
+    request = api_as("supervisor").get(
+        f"/api/v1/approvals?order_id={order['id']}").get_json()["items"][0]
+    assert (request["kind"], request["detail"]["term_days"], request["status"]) == (
+        "term_outside_policy", 30, "pending")
+    assert request["detail"]["standard"] == [26, 42, 52]
+    order = advance(desk, order, "quoted")
+    assert move(desk, order, "matching").status_code == 409
+    resp = desk.patch(f"/api/v1/orders/{order['id']}", json={
+        "version": order["version"], "intake": intake("maternity_nurse", term_days=26)})
+    assert resp.status_code == 200
+    assert advance(desk, resp.get_json(), "matching")["state"] == "matching"

@@ -194,7 +194,7 @@ def test_the_order_page_shows_history_with_who_and_the_next_moves(web_as, new_or
     order = advance(desk, new_order("maternity_nurse"), "quoted")
     html = web_as("supervisor", "sup-2").get(f"/orders/{order['id']}").get_data(as_text=True)
     assert 'data-kind="created"' in html and 'data-kind="transition"' in html
-    assert "dispatcher user" in html
+    assert "dispatcher user" in html and f'href="/customers/{order["customer_id"]}"' in html
     assert 'class="transition to-matching"' in html and 'class="transition to-cancelled"' in html
     assert "三方合同" in html
 
