@@ -69,6 +69,22 @@ def _exit_with_parent(parent_pid: int) -> None:
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
+#: (module, function) of periodic jobs that re-arm themselves; armed when a worker starts
+PERIODIC = (("core.followups.jobs", "arm_sweep"), ("core.workers.jobs", "arm_daily_check"))
+
+
+def _arm_periodic(app: Flask) -> None:
+    """Arm each self-re-arming periodic job (idempotent: job ids name the time slot)."""
+    import importlib
+
+    with app.app_context():
+        for module, name in PERIODIC:
+            try:
+                getattr(importlib.import_module(module), name)()
+            except Exception:  # one broken job must not stop the worker
+                log.exception("could not arm %s.%s", module, name)
+
+
 def run_worker(app: Flask, *, queues: Sequence[str] = (QUEUE_NAME,), burst: bool = False,
                with_scheduler: bool = True, parent_pid: int | None = None) -> bool:
     """Run an rq worker (and its scheduler) on the app's Redis until stopped.
@@ -82,6 +98,8 @@ def run_worker(app: Flask, *, queues: Sequence[str] = (QUEUE_NAME,), burst: bool
                        app=app)
     if parent_pid:
         _exit_with_parent(parent_pid)
+    if not burst:
+        _arm_periodic(app)
     log.info("worker on %s, queues %s", display_url(url), ", ".join(queues))
     return worker.work(burst=burst, with_scheduler=with_scheduler)
 
