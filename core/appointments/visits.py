@@ -1,0 +1,262 @@
+"""Visits (上门) of orders served in visits (保洁): planning them from the line's plugin,
+moving their time slots, the worker's start and finish report, the customer's
+confirmation of the finish time, and the payment collected for each visit.
+
+Each step joins one transaction with its audit event and the follow-up engine's
+re-plan (check calls during a visit, the finish confirmation and the call after), and
+commits once: a refused step saves nothing.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from .. import plugins
+from ..audit.service import record
+from ..errors import Conflict, Invalid, NotFound
+from ..extensions import db
+from ..followups import service as followups
+from ..messages import Msg, bilingual
+from ..money import quantize
+from ..orders import payments
+from ..orders.models import Order
+from ..timeutil import utcnow
+from . import history
+from .checks import (
+    business_time,
+    check_version,
+    commit,
+    loaded_intake,
+    require_open,
+    require_state,
+)
+from .models import Visit
+
+#: the order states in which a visit can start, finish or be confirmed
+SERVICE_STATES = ("in_service",)
+CONFIRM_STATES = ("in_service", "finished")
+#: a reported time may run this far ahead of the clock (a slow phone, a rounded minute)
+CLOCK_SLACK = dt.timedelta(minutes=10)
+
+
+def _field(name: str, en: str, zh: str) -> Invalid:
+    return Invalid(fields={name: [{"en": en, "zh": zh}]})
+
+
+def of_order(order: Order) -> list[Visit]:
+    """The order's visits in order (cancelled ones included)."""
+    return list(db.session.scalars(sa.select(Visit).where(Visit.order_id == order.id)
+                                   .order_by(Visit.seq)))
+
+
+def get(order: Order, visit_id: int) -> Visit:
+    """One visit of the order, or 404."""
+    visit = db.session.get(Visit, visit_id)
+    if visit is None or visit.order_id != order.id:
+        raise NotFound(Msg("There is no such visit on this order.", "该订单没有这次上门。"))
+    return visit
+
+
+def offers_visits(order: Order) -> bool:
+    """Whether the order's line plans visits at all (保洁 does; 月嫂 does not)."""
+    try:
+        return order.intake is not None and plugins.plan_visits(
+            order.service_line, loaded_intake(order)) is not None
+    except Conflict:
+        return False
+
+
+def plan(order: Order, actor_id: int) -> list[Visit]:
+    """Create the order's visits from its intake, as its line's plugin plans them (one
+    for a one-off 保洁, one per week/fortnight/month for a recurring one).
+
+    Planning again replaces the visits still only planned (after the intake changed);
+    once one has started or taken its tools, 409 — move each visit instead.
+    """
+    require_open(order)
+    slots = plugins.plan_visits(order.service_line, loaded_intake(order))
+    if slots is None:
+        raise Conflict(Msg("Orders of this service line have no visits.",
+                           "该业务线的订单没有上门安排。"), code="no_visits")
+    existing = of_order(order)
+    if any(v.status not in ("planned", "cancelled") or v.tools_out_at for v in existing):
+        raise Conflict(Msg("Some visits are under way already; move each visit instead.",
+                           "已有上门开始进行，请逐次调整时间。"), code="visits_started")
+    now = utcnow()
+    for old in existing:
+        if old.status == "planned":
+            old.status, old.cancel_reason, old.updated_at = "cancelled", "replanned", now
+            db.session.flush()
+            followups.visit_cancelled(order.id, old.id)
+    seq = max((v.seq for v in existing), default=0)
+    made = []
+    for slot in slots:
+        seq += 1
+        visit = Visit(order_id=order.id, seq=seq, status="planned",
+                      starts_at=business_time(slot.starts_at),
+                      ends_at=business_time(slot.ends_at), worker_id=order.worker_id,
+                      tasks=[bilingual(t) for t in slot.tasks], created_at=now,
+                      updated_at=now)
+        db.session.add(visit)
+        db.session.flush()
+        followups.visit_scheduled(order.id, visit.id, visit.starts_at, visit.ends_at)
+        record("create", "visit", visit.id,
+               f"order {order.number}: visit {seq} at {visit.starts_at.isoformat()}",
+               actor_id=actor_id)
+        made.append(visit)
+    history.note(order, "visits_planned", actor_id, data={
+        "visits": [{"seq": v.seq, "starts_at": v.starts_at} for v in made]})
+    commit()
+    return made
+
+
+def reschedule(visit: Visit, version: int, starts_at: dt.datetime, ends_at: dt.datetime,
+               actor_id: int) -> Visit:
+    """Move a planned visit to another time slot; its check calls move with it."""
+    check_version(visit, version)
+    require_open(visit.order)
+    if visit.status != "planned":
+        raise Conflict(Msg("Only a visit still planned can be moved.",
+                           "只有尚未开始的上门才能调整时间。"), code="visit_not_planned")
+    starts_at, ends_at = business_time(starts_at), business_time(ends_at)
+    if ends_at <= starts_at:
+        raise _field("ends_at", "The visit must end after it starts.", "结束时间须晚于开始时间。")
+    before = (visit.starts_at, visit.ends_at)
+    visit.starts_at, visit.ends_at, visit.updated_at = starts_at, ends_at, utcnow()
+    db.session.flush()
+    followups.visit_scheduled(visit.order_id, visit.id, starts_at, ends_at)
+    history.note(visit.order, "visit_moved", actor_id, f"#{visit.seq}",
+                 {"visit_id": visit.id, "starts_at": starts_at, "ends_at": ends_at})
+    record("update", "visit", visit.id, f"visit {visit.seq} moved",
+           {"starts_at": [before[0].isoformat(), starts_at.isoformat()],
+            "ends_at": [before[1].isoformat(), ends_at.isoformat()]}, actor_id=actor_id)
+    commit()
+    return visit
+
+
+def cancel(visit: Visit, version: int, reason: str, actor_id: int) -> Visit:
+    """Call off a planned visit (reason required); its pending follow-ups are cancelled."""
+    check_version(visit, version)
+    if visit.status != "planned" or visit.tools_out_at is not None:
+        raise Conflict(Msg("Only a planned visit whose tools are not out can be cancelled.",
+                           "只有尚未开始且未领工具的上门才能取消。"), code="visit_not_planned")
+    if not (reason or "").strip():
+        raise _field("reason", "Say why the visit is cancelled.", "请写明取消原因。")
+    visit.status, visit.cancel_reason, visit.updated_at = "cancelled", reason[:255], utcnow()
+    db.session.flush()
+    followups.visit_cancelled(visit.order_id, visit.id)
+    history.note(visit.order, "visit_cancelled", actor_id, f"#{visit.seq} {reason}",
+                 {"visit_id": visit.id})
+    record("status", "visit", visit.id, f"visit {visit.seq} cancelled: {reason[:100]}",
+           {"status": ["planned", "cancelled"]}, actor_id=actor_id)
+    commit()
+    return visit
+
+
+def _not_future(name: str, when: dt.datetime) -> None:
+    if when > utcnow() + CLOCK_SLACK:
+        raise _field(name, "This time is still in the future.", "该时间还没有到。")
+
+
+def start(visit: Visit, actor_id: int, started_at: dt.datetime | None = None) -> Visit:
+    """The worker arrived and started (开始服务): the check calls count from now."""
+    require_state(visit.order, SERVICE_STATES, Msg("A visit starts", "开始上门服务"))
+    if visit.status != "planned":
+        raise Conflict(Msg("This visit has started already or is over.",
+                           "这次上门已经开始或已结束。"), code="visit_not_planned")
+    started_at = business_time(started_at) if started_at else utcnow()
+    _not_future("started_at", started_at)
+    visit.status, visit.started_at, visit.updated_at = "in_progress", started_at, utcnow()
+    db.session.flush()
+    followups.visit_scheduled(visit.order_id, visit.id, started_at,
+                              started_at + (visit.ends_at - visit.starts_at))
+    history.note(visit.order, "visit_started", actor_id, f"#{visit.seq}",
+                 {"visit_id": visit.id, "started_at": started_at})
+    record("status", "visit", visit.id, f"visit {visit.seq} started",
+           {"status": ["planned", "in_progress"]}, actor_id=actor_id)
+    commit()
+    return visit
+
+
+def report_finish(visit: Visit, finished_at: dt.datetime, actor_id: int) -> Visit:
+    """The worker reports the finish time (报完工): the finish confirmation with the
+    customer and the short call after are planned from it."""
+    require_state(visit.order, SERVICE_STATES, Msg("A finish is reported", "报完工"))
+    if visit.status not in ("planned", "in_progress"):
+        raise Conflict(Msg("The finish of this visit was reported already, or it was "
+                           "cancelled.", "这次上门已报完工或已取消。"), code="visit_finished")
+    finished_at = business_time(finished_at)
+    _not_future("finished_at", finished_at)
+    if finished_at <= (visit.started_at or visit.starts_at):
+        raise _field("finished_at", "The finish must come after the start.",
+                     "完工时间须晚于开始时间。")
+    before = visit.status
+    visit.status, visit.reported_finished_at = "finished", finished_at
+    visit.finish_reported_by_id, visit.updated_at = actor_id, utcnow()
+    db.session.flush()
+    followups.visit_done(visit.order_id, visit.id, finished_at)
+    history.note(visit.order, "visit_finished", actor_id, f"#{visit.seq}",
+                 {"visit_id": visit.id, "finished_at": finished_at})
+    record("status", "visit", visit.id, f"visit {visit.seq}: finish reported",
+           {"status": [before, "finished"],
+            "reported_finished_at": [None, finished_at.isoformat()]}, actor_id=actor_id)
+    commit()
+    return visit
+
+
+def confirm(visit: Visit, actor_id: int, finished_at: dt.datetime | None = None,
+            note: str = "") -> Visit:
+    """The customer confirms the reported finish time (客户确认); a time the customer
+    corrects is kept beside the one reported, and the follow-ups move to it."""
+    require_state(visit.order, CONFIRM_STATES, Msg("A finish is confirmed", "确认完工"))
+    if visit.status != "finished":
+        raise Conflict(Msg("Only a reported finish can be confirmed.",
+                           "只有已报完工的上门才能确认。"), code="visit_not_finished")
+    agreed = business_time(finished_at) if finished_at else visit.reported_finished_at
+    _not_future("finished_at", agreed)
+    visit.status, visit.confirmed_finished_at = "confirmed", agreed
+    visit.confirmed_at, visit.confirmed_by_id = utcnow(), actor_id
+    visit.confirmation_note, visit.updated_at = (note or "")[:255], utcnow()
+    db.session.flush()
+    if agreed != visit.reported_finished_at:
+        followups.visit_done(visit.order_id, visit.id, agreed)
+    history.note(visit.order, "visit_confirmed", actor_id, f"#{visit.seq} {note or ''}".strip(),
+                 {"visit_id": visit.id, "finished_at": agreed})
+    record("status", "visit", visit.id, f"visit {visit.seq}: finish confirmed",
+           {"status": ["finished", "confirmed"],
+            "confirmed_finished_at": [None, agreed.isoformat()]}, actor_id=actor_id)
+    commit()
+    return visit
+
+
+def suggested_amount(order: Order, visits: list[Visit]) -> Decimal | None:
+    """What one visit comes to: the agreed price shared over the visits not cancelled."""
+    live = [v for v in visits if v.status != "cancelled"]
+    if order.agreed_price is None or not live:
+        return None
+    return quantize(order.agreed_price / len(live))
+
+
+def collect_payment(visit: Visit, *, amount: Decimal, method: str, actor_id: int,
+                    collected_at: dt.datetime | None = None, note: str = "") -> Visit:
+    """Record the money collected for this visit (e.g. by WeChat) as a payment of the
+    order — the order's paid and outstanding include it — linked to the visit."""
+    if visit.order.state == "cancelled":
+        require_open(visit.order)
+    if visit.status == "cancelled":
+        raise Conflict(Msg("This visit was cancelled.", "这次上门已取消。"),
+                       code="visit_cancelled")
+    if visit.payment_id is not None:
+        raise Conflict(Msg("The payment for this visit was recorded already.",
+                           "这次上门的收款已登记。"), code="visit_paid")
+    label = f"第 {visit.seq} 次上门"
+    payment = payments.add(visit.order, amount=amount, method=method, actor_id=actor_id,
+                           collected_at=collected_at,
+                           note=f"{label} {note}".strip() if note else label)
+    visit.payment_id, visit.updated_at = payment.id, utcnow()
+    record("update", "visit", visit.id, f"visit {visit.seq}: payment {amount} ({method})",
+           {"payment_id": [None, payment.id]}, actor_id=actor_id)
+    commit()
+    return visit
