@@ -8,10 +8,10 @@ from core.extensions import db
 
 def test_demo_data_loads_a_small_company_once(app):
     from core.customers.models import Customer
+    from core.timeutil import business_today
     from core.trainees.models import Trainee
     from core.workers.credentials import state_on
     from core.workers.models import Worker, WorkerCredential
-    from core.timeutil import business_today
 
     runner = CliRunner()
     with app.app_context():
