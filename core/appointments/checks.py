@@ -11,12 +11,13 @@ from marshmallow import ValidationError
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import plugins
-from ..errors import Conflict, NotFound
+from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..messages import Msg
 from ..orders import lifecycle
 from ..orders.models import Order
 from ..timeutil import SHANGHAI
+from ..workers.models import Worker
 
 STALE = Msg("Someone else changed this meanwhile; reload the page and try again.",
             "该记录已被他人修改，请刷新页面后重试。")
@@ -87,3 +88,31 @@ def business_time(value: dt.datetime) -> dt.datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=SHANGHAI)
     return value.astimezone(dt.timezone.utc)
+
+
+#: worker statuses that may not be sent or proposed
+UNFIT = ("inactive", "blacklisted")
+
+
+def worker_for(order: Order, worker_id: int | None, *, field: str = "worker_id",
+               required: bool = True) -> Worker | None:
+    """The worker given (default: the order's) for a step of the order: 422 on ``field``
+    when there is none or no such worker, 409 when she does not do the order's line or
+    is inactive or blacklisted."""
+    worker_id = worker_id or order.worker_id
+    if worker_id is None:
+        if not required:
+            return None
+        raise Invalid(fields={field: [{"en": "Choose the worker.", "zh": "请选择阿姨。"}]})
+    worker = db.session.get(Worker, worker_id)
+    if worker is None:
+        raise Invalid(fields={field: [{"en": "There is no such worker.", "zh": "没有该阿姨。"}]})
+    if order.service_line not in worker.service_line_codes:
+        raise Conflict(Msg("{name} does not do this service line.",
+                           "{name} 不做该业务线。").format(name=worker.name),
+                       code="worker_wrong_line")
+    if worker.status in UNFIT:
+        raise Conflict(Msg("{name} cannot be sent or proposed (status: {status}).",
+                           "{name} 不能派出或推荐（状态：{status}）。").format(
+            name=worker.name, status=worker.status), code="worker_unfit")
+    return worker

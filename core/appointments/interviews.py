@@ -22,14 +22,19 @@ from ..orders import lifecycle
 from ..orders.models import Order
 from ..pricing import service as pricing
 from ..timeutil import SHANGHAI, utcnow
-from ..workers.models import Worker
 from . import history
-from .checks import business_time, check_version, commit, require_open, require_state
+from .checks import (
+    business_time,
+    check_version,
+    commit,
+    require_open,
+    require_state,
+    worker_for,
+)
 from .models import INTERVIEW_OUTCOMES, INTERVIEW_STATUS_LABELS, Interview
 
 #: the order states in which interviews are arranged and their outcomes recorded
 INTERVIEW_STATES = ("matching", "interview")
-_UNFIT = ("inactive", "blacklisted")
 
 
 def _field(name: str, en: str, zh: str) -> Invalid:
@@ -55,24 +60,6 @@ def offers_interviews(order: Order) -> bool:
     return pricing.order_policy(order.service_line).needs_interview
 
 
-def _worker(order: Order, worker_id: int | None) -> Worker:
-    worker_id = worker_id or order.worker_id
-    if worker_id is None:
-        raise _field("worker_id", "Choose the worker to propose.", "请选择推荐面试的阿姨。")
-    worker = db.session.get(Worker, worker_id)
-    if worker is None:
-        raise _field("worker_id", "There is no such worker.", "没有该阿姨。")
-    if order.service_line not in worker.service_line_codes:
-        raise Conflict(Msg("{name} does not do this service line.",
-                           "{name} 不做该业务线。").format(name=worker.name),
-                       code="worker_wrong_line")
-    if worker.status in _UNFIT:
-        raise Conflict(Msg("{name} cannot be proposed (status: {status}).",
-                           "{name} 不能推荐（状态：{status}）。").format(
-            name=worker.name, status=worker.status), code="worker_unfit")
-    return worker
-
-
 def arrange(order: Order, actor_id: int, *, scheduled_at: dt.datetime, place: str,
             worker_id: int | None = None, note: str = "") -> Interview:
     """Arrange an interview (安排面试) of a worker (default: the order's) with the
@@ -82,7 +69,7 @@ def arrange(order: Order, actor_id: int, *, scheduled_at: dt.datetime, place: st
         raise Conflict(Msg("Orders of this service line have no interviews.",
                            "该业务线的订单不需要面试。"), code="no_interviews")
     require_state(order, INTERVIEW_STATES, Msg("An interview is arranged", "安排面试"))
-    worker = _worker(order, worker_id)
+    worker = worker_for(order, worker_id)
     now = utcnow()
     row = Interview(order_id=order.id, worker_id=worker.id, status="arranged",
                     scheduled_at=business_time(scheduled_at), place=place.strip()[:200],

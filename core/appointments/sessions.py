@@ -31,6 +31,7 @@ from .checks import (
     loaded_intake,
     require_open,
     require_state,
+    worker_for,
 )
 from .models import MassageSession
 
@@ -133,10 +134,11 @@ def book(order: Order, actor_id: int, *, starts_at: dt.datetime, ends_at: dt.dat
         raise Conflict(NO_SESSIONS_LEFT, code="no_sessions_left")
     place = place or package.place or "company"
     starts_at, ends_at = _slot(starts_at, ends_at)
+    worker = worker_for(order, worker_id, required=False)
     now = utcnow()
     row = MassageSession(order_id=order.id, status="booked", starts_at=starts_at,
                          ends_at=ends_at, place=place, address=_address(order, place, address),
-                         worker_id=worker_id or order.worker_id, note=(note or "")[:500],
+                         worker_id=worker.id if worker else None, note=(note or "")[:500],
                          created_by_id=actor_id, created_at=now, updated_at=now)
     db.session.add(row)
     db.session.flush()

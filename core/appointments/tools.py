@@ -17,7 +17,7 @@ from ..messages import Msg
 from ..pagination import apply_sort, paginate
 from ..timeutil import utcnow
 from . import history
-from .checks import check_version, commit
+from .checks import check_version, commit, worker_for
 from .models import Visit
 from .models_tools import ToolItem, ToolKit, ToolKitItem, VisitTool
 
@@ -200,10 +200,10 @@ def check_out(visit: Visit, actor_id: int, *, kit_id: int | None = None,
         raise _field("items", "Choose a tool kit or list the tools.", "请选择工具包或列出工具。")
     if not counts:
         raise _field("items", "The kit holds no tools.", "该工具包里没有工具。")
-    worker = worker_id or visit.worker_id or visit.order.worker_id
-    if worker is None:
+    if worker_id is None and visit.worker_id is None and visit.order.worker_id is None:
         raise Conflict(Msg("Assign a worker first: tools are checked out to her.",
                            "请先指派阿姨：工具要领给具体的阿姨。"), code="no_worker")
+    worker = worker_for(visit.order, worker_id or visit.worker_id).id
     for item_id, quantity in counts.items():
         item = db.session.get(ToolItem, item_id)
         if not item.active:

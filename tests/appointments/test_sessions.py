@@ -129,3 +129,12 @@ def test_a_booking_that_ends_before_it_starts_is_refused_by_field(desk, customer
     naive = desk.post(f"/api/v1/orders/{order['id']}/sessions", json={
         "starts_at": "2030-01-01T10:00:00", "ends_at": "2030-01-01T11:00:00"})
     assert naive.status_code == 422 and "starts_at" in naive.get_json()["fields"]
+
+
+def test_a_booking_names_a_worker_who_exists_and_does_massage(desk, customer_id, worker_for):
+    order = advance(desk, _order(desk, customer_id), "quoted")
+    missing = _book(desk, order, worker_id=999999)
+    assert missing.status_code == 422 and "worker_id" in missing.get_json()["fields"]
+    wrong = _book(desk, order, worker_id=worker_for("cleaning"))
+    assert wrong.status_code == 409 and wrong.get_json()["code"] == "worker_wrong_line"
+    assert desk.get(f"/api/v1/orders/{order['id']}/sessions").get_json()["sessions"] == []

@@ -125,3 +125,12 @@ def test_tools_are_checked_out_to_a_worker(desk, new_order):
                      json={"items": [{"item_id": cloth["id"], "quantity": 1}]})
     assert resp.status_code == 409 and resp.get_json()["code"] == "no_worker"
     assert _stock(desk) == {"抹布": 2}
+
+
+def test_tools_go_to_a_worker_who_exists(desk, new_order, worker_for):
+    cloth = _item(desk, "抹布", 2)
+    visit, url = _visit(desk, new_order, worker_for)
+    resp = desk.post(f"{url}/tools/checkout", json={
+        "items": [{"item_id": cloth["id"], "quantity": 1}], "worker_id": 999999})
+    assert resp.status_code == 422 and "worker_id" in resp.get_json()["fields"]
+    assert _stock(desk) == {"抹布": 2}
