@@ -43,6 +43,8 @@ setup(
         "tzdata",
         "openpyxl>=3.1",
         "chinese-calendar>=1.11",
+        "numpy>=1.26",
+        "scipy>=1.11",
     ],
     extras_require={
         "test": [

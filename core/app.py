@@ -20,7 +20,7 @@ from .privacy import install_log_scrubber, mask_id_number, mask_mobile
 #: Core business areas, each a package that may hold ``api.py`` (``blp``, a flask-smorest
 #: Blueprint) and ``views.py`` (``bp``, a Flask Blueprint of pages).
 CORE_AREAS = ("accounts", "servicelines", "audit", "customers", "workers", "orders", "pricing",
-              "appointments", "trainees", "partners", "followups", "web")
+              "appointments", "trainees", "partners", "followups", "matching", "web")
 
 
 def create_app(test_config: dict | None = None) -> Flask:

@@ -34,7 +34,7 @@ ENTRY_POINT_GROUP = "jiazheng.plugins"
 EXTENSION_KEY = "jiazheng.plugins"
 #: Core modules implementing hooks like a plugin (e.g. the follow-up engine listens to
 #: ``order_state_changed``); registered first, not listed as plugins, never disabled.
-CORE_HOOK_MODULES = ("core.followups.hooks",)
+CORE_HOOK_MODULES = ("core.followups.hooks", "core.matching.hooks")
 
 
 class PluginError(RuntimeError):

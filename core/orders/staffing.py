@@ -70,6 +70,12 @@ def assign(order: Order, worker_id: int, version: int, actor_id: int, *, reason:
                        code="worker_same")
     worker = _worker(order, worker_id)
     previous = order.worker
+    if previous is not None and not (reason or "").strip():
+        raise Invalid(fields={"reason": [{"en": "Say why the worker is replaced.",
+                                          "zh": "请写明换人原因。"}]})
+    from ..matching.booking import for_staffing  # her time (档期), no double booking
+
+    for_staffing(order, worker, actor_id, reason, previous, change_date or business_today())
     if previous is None:
         order.worker = worker
         add_event(order, "worker_assigned", actor_id, note=reason,

@@ -1,0 +1,106 @@
+"""Matching API: book / hold / release a worker's time, the customers' "do not send"
+lists, candidates for an order and "why not her?", batch plans."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_smorest import Blueprint
+
+from ..access import current_principal, roles
+from ..errors import Conflict, Invalid, NotFound
+from ..extensions import db
+from ..messages import Msg
+from ..orders import service as orders
+from ..orders import staffing
+from . import booking, exclusions
+from .models import Assignment
+from .schemas import (
+    AssignmentSchema,
+    BookInSchema,
+    ExcludedWorkerInSchema,
+    ExcludedWorkerSchema,
+    ReleaseInSchema,
+)
+
+blp = Blueprint("matching_api", __name__, url_prefix="/api/v1",
+                description="Matching: bookings without double booking, candidates, plans")
+
+WRITERS = ("dispatcher", "supervisor")
+
+
+def _me() -> int:
+    return current_principal().id
+
+
+@blp.route("/orders/<int:order_id>/assignments")
+@roles(*WRITERS)
+@blp.response(200, AssignmentSchema(many=True))
+def list_bookings(order_id):
+    """The order's bookings of workers' time (assignments and holds), newest first."""
+    orders.get_order(order_id)
+    return booking.bookings_of(order_id)
+
+
+@blp.route("/orders/<int:order_id>/assignments", methods=["POST"])
+@roles(*WRITERS)
+@blp.arguments(BookInSchema)
+@blp.response(201, AssignmentSchema)
+def book(data, order_id):
+    """Assign her to the order (派单 / 换人 through the order's worker, ``version``
+    required) or hold her for an interview (面试预占). Her time overlapping another
+    booking in force → 409 ``double_booking``."""
+    order = orders.get_order(order_id)
+    if data["kind"] == "hold":
+        return booking.hold(order, data["worker_id"], _me(), reason=data["reason"],
+                            hours=data.get("hold_hours"))
+    if "version" not in data:
+        raise Invalid(fields={"version": [{"en": "Send the order's version you read.",
+                                           "zh": "请提交您看到的订单版本号。"}]})
+    staffing.assign(order, data["worker_id"], data["version"], _me(), reason=data["reason"],
+                    change_date=data.get("change_date"))
+    return db.session.scalars(sa.select(Assignment).where(
+        Assignment.order_id == order_id, Assignment.worker_id == data["worker_id"],
+        Assignment.state == "active").order_by(Assignment.id.desc())).first()
+
+
+@blp.route("/assignments/<int:assignment_id>/release", methods=["POST"])
+@roles(*WRITERS)
+@blp.arguments(ReleaseInSchema)
+@blp.response(200, AssignmentSchema)
+def release(data, assignment_id):
+    """Release a booking (释放档期) with its reason; her time is free again. The
+    order's current worker is released by replacing her, not here."""
+    found = db.session.get(Assignment, assignment_id)
+    if found is None:
+        raise NotFound(Msg("No such booking.", "没有该档期记录。"))
+    order = orders.get_order(found.order_id)
+    if found.kind == "assignment" and order.worker_id == found.worker_id and \
+            not order.is_final:
+        raise Conflict(Msg("She is the order's worker: replace her, or cancel the order.",
+                           "她是该订单的阿姨：请换人或取消订单。"), code="booking_in_use")
+    return booking.release(assignment_id, _me(), data["reason"])
+
+
+@blp.route("/customers/<int:customer_id>/excluded-workers")
+@roles(*WRITERS)
+@blp.response(200, ExcludedWorkerSchema(many=True))
+def excluded_workers(customer_id):
+    """The customer's "do not send" list (不再派送) with the reasons."""
+    return exclusions.of_customer(customer_id)
+
+
+@blp.route("/customers/<int:customer_id>/excluded-workers", methods=["POST"])
+@roles(*WRITERS)
+@blp.arguments(ExcludedWorkerInSchema)
+@blp.response(201, ExcludedWorkerSchema)
+def exclude_worker(data, customer_id):
+    """Put a worker on the customer's "do not send" list (409 if already there)."""
+    return exclusions.add(customer_id, data["worker_id"], data["reason"], _me())
+
+
+@blp.route("/customers/<int:customer_id>/excluded-workers/<int:worker_id>",
+           methods=["DELETE"])
+@roles(*WRITERS)
+@blp.response(204)
+def unexclude_worker(customer_id, worker_id):
+    """Take a worker off the customer's "do not send" list."""
+    exclusions.remove(customer_id, worker_id, _me())
