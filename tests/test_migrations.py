@@ -44,6 +44,11 @@ def test_empty_database_upgrades_to_head_matches_models_and_downgrades(tmp_path)
                 diff = compare_metadata(MigrationContext.configure(
                     conn, opts={"compare_type": True}), db.metadata)
             assert diff == [], f"models and migrations differ on {dialect}: {diff}"
+            if dialect == "postgresql":
+                found = db.session.scalar(sa.text(
+                    "SELECT count(*) FROM pg_constraint WHERE conname = 'assignments_no_overlap'"))
+                assert found == 1, "the no-double-booking exclusion constraint is missing"
+                db.session.remove()
             downgrade(revision="base")
             left = set(sa.inspect(db.engine).get_table_names()) - {"alembic_version"}
             assert left == set(), dialect
