@@ -14,9 +14,11 @@ from .money import Money, Rate, format_yuan, positive, quantize, yuan
 from .price_tables import PriceTableSchema, check_table, covers, load_table, table_floor
 from .types import (
     CredentialKind,
+    MatchingRule,
     OrderPolicy,
     Quote,
     QuoteLine,
+    ScorePart,
     ServiceLine,
     SessionPackage,
     VisitSlot,
@@ -31,7 +33,7 @@ def create_app(test_config=None):
 
 
 __all__ = ["create_app", "hookimpl", "CredentialKind", "ServiceLine", "OrderPolicy", "Quote",
-           "QuoteLine",
+           "QuoteLine", "MatchingRule", "ScorePart",
            "IntakeSchema", "one_of", "Msg", "Invalid", "Money", "Rate", "positive", "yuan",
            "quantize", "format_yuan", "PriceTableSchema", "check_table", "covers",
            "load_table", "table_floor",

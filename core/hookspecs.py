@@ -204,3 +204,25 @@ def register_notification_channels():
     says yes. Core registers the in-app channel (``in_app``) itself. Channel codes must
     be unique across plugins; a duplicate stops the app naming both plugins.
     """
+
+
+# ------------------------------------------------------------------------------ matching
+
+
+@hookspec
+def register_matching_rules(service_line: str):
+    """Return hard rules (:class:`core.MatchingRule`) this plugin adds to matching for
+    orders of ``service_line`` (e.g. twins experience for 月嫂 of twins), or ``None``/
+    ``[]``. Results of all plugins are collected; a worker failing any rule is not a
+    candidate, and "why not her?" shows the rule's message. Pure: no database.
+    """
+
+
+@hookspec
+def register_score_parts(service_line: str):
+    """Return score parts (:class:`core.ScorePart`) this plugin adds to the matching
+    score for orders of ``service_line``, or ``None``/``[]``. Results of all plugins are
+    collected; each part is shown with its value on the candidate list. Codes must not
+    repeat core's (rating, experience, grade, distance, preferences, continuity,
+    fairness). Pure: no database.
+    """

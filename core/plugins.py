@@ -431,3 +431,18 @@ def followup_rules(code: str):
 def notification_channels() -> dict:
     """Every notification channel by code: core's in-app channel and the plugins'."""
     return _channels_of(registry().pm)
+
+
+# ------------------------------------------------------------------------------ matching
+
+
+def matching_rules(code: str) -> list:
+    """Hard rules plugins add for orders of line ``code`` (collected from every plugin)."""
+    return [rule for _name, answer in _answers(registry().pm, "register_matching_rules",
+                                               service_line=code) for rule in (answer or ())]
+
+
+def score_parts(code: str) -> list:
+    """Score parts plugins add for orders of line ``code`` (collected from every plugin)."""
+    return [part for _name, answer in _answers(registry().pm, "register_score_parts",
+                                               service_line=code) for part in (answer or ())]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -211,3 +212,30 @@ class SessionPackage:
             raise ValueError(f"a package has at least one session, not {self.sessions!r}")
         if self.place not in (None, "home", "company"):
             raise ValueError(f"place is 'home', 'company' or None, not {self.place!r}")
+
+
+@dataclass(frozen=True)
+class MatchingRule:
+    """A hard rule (硬性条件) a plugin adds to matching for its lines (returned from
+    ``register_matching_rules``): ``check(intake, worker)`` is True when the worker
+    may be sent. ``worker`` is a read-only dict of her matching fields (``id``, ``name``,
+    ``age``, ``hometown``, ``dialect``, ``years_experience``, ``grade``, ``rating``,
+    ``ratings_count``); ``intake`` is the order's stored intake. ``message`` says what
+    failing it means (a ``core.Msg``), shown in "why not her?"."""
+
+    code: str
+    message: object
+    check: Callable[[dict, dict], bool]
+
+
+@dataclass(frozen=True)
+class ScorePart:
+    """A part of the matching score (评分项) a plugin adds (``register_score_parts``):
+    ``score(intake, worker)`` returns 0…1 (same dicts as :class:`MatchingRule`); the
+    part counts ``weight`` times (config ``MATCHING_WEIGHTS[code]`` overrides)."""
+
+    code: str
+    label_zh: str
+    label_en: str
+    weight: float
+    score: Callable[[dict, dict], float]

@@ -11,15 +11,21 @@ from ..extensions import db
 from ..messages import Msg
 from ..orders import service as orders
 from ..orders import staffing
-from . import booking, exclusions
+from ..pagination import PageArgsSchema, page_schema
+from . import booking, candidates, exclusions
 from .models import Assignment
 from .schemas import (
     AssignmentSchema,
     BookInSchema,
+    CandidateQuerySchema,
+    CandidateSchema,
     ExcludedWorkerInSchema,
     ExcludedWorkerSchema,
     ReleaseInSchema,
+    WhyNotSchema,
 )
+
+CandidatePageSchema = page_schema(CandidateSchema, "CandidatePage")
 
 blp = Blueprint("matching_api", __name__, url_prefix="/api/v1",
                 description="Matching: bookings without double booking, candidates, plans")
@@ -104,3 +110,34 @@ def exclude_worker(data, customer_id):
 def unexclude_worker(customer_id, worker_id):
     """Take a worker off the customer's "do not send" list."""
     exclusions.remove(customer_id, worker_id, _me())
+
+
+@blp.route("/orders/<int:order_id>/candidates")
+@roles(*WRITERS)
+@blp.arguments(CandidateQuerySchema, location="query")
+@blp.response(200, CandidatePageSchema)
+def list_candidates(args, order_id):
+    """Workers who pass every hard rule for the order, ranked by score with its parts
+    (filters ``min_grade``, ``min_rating``, ``district``, ``q`` name; paged)."""
+    ranked = candidates.candidates(order_id, args)
+    page, per_page = args["page"], args["per_page"]
+    return {"items": ranked[(page - 1) * per_page: page * per_page], "total": len(ranked),
+            "page": page, "per_page": per_page, "pages": -(-len(ranked) // per_page)}
+
+
+@blp.route("/orders/<int:order_id>/candidates/<int:worker_id>/why-not")
+@roles(*WRITERS)
+@blp.response(200, WhyNotSchema)
+def why_not(order_id, worker_id):
+    """Why not her? (为什么不是她) — every hard rule the named worker fails."""
+    return candidates.why_not(order_id, worker_id)
+
+
+@blp.route("/orders/<int:order_id>/candidates/excluded")
+@roles(*WRITERS)
+@blp.arguments(PageArgsSchema, location="query")
+@blp.response(200, WhyNotSchema(many=True))
+def excluded(args, order_id):
+    """Workers of the order's line who fail a hard rule, with the rules they fail."""
+    per_page = args["per_page"]
+    return candidates.excluded(order_id, per_page, (args["page"] - 1) * per_page)

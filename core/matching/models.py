@@ -88,3 +88,16 @@ sa.event.listen(Assignment.__table__, "before_create",
                 sa.DDL(EXTENSION_DDL).execute_if(dialect="postgresql"))
 sa.event.listen(Assignment.__table__, "after_create",
                 sa.DDL(EXCLUDE_DDL).execute_if(dialect="postgresql"))
+
+
+class WorkerLocation(db.Model):
+    """Where a worker lives (居住地), for the distance part of the score: the district,
+    and coordinates when known."""
+
+    __tablename__ = "worker_locations"
+
+    worker_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("workers.id", ondelete="CASCADE"), primary_key=True)
+    district: Mapped[str] = mapped_column(sa.String(32), default="")
+    latitude: Mapped[float | None] = mapped_column(sa.Float)
+    longitude: Mapped[float | None] = mapped_column(sa.Float)

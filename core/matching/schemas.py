@@ -83,3 +83,37 @@ class CandidateQuerySchema(PageArgsSchema):
     district = fields.String(load_default=None)
     include_excluded = fields.Boolean(load_default=False, metadata={
         "description": "Also list the excluded workers with the rules they fail."})
+
+
+class CandidateSchema(Schema):
+    """A candidate for the order with her score and its parts (weighted)."""
+
+    worker_id = fields.Integer(attribute="id")
+    name = fields.String()
+    age = fields.Integer()
+    grade = fields.String()
+    years_experience = fields.Integer()
+    hometown = fields.String()
+    dialect = fields.String(allow_none=True)
+    district = fields.String(allow_none=True)
+    rating = fields.Float(allow_none=True)
+    ratings_count = fields.Integer()
+    score = fields.Float()
+    parts = fields.Dict(keys=fields.String(), values=fields.Float())
+
+
+class FailedRuleSchema(Schema):
+    """A hard rule the worker fails, with what it means in both languages."""
+
+    code = fields.String()
+    message = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+class WhyNotSchema(Schema):
+    """Why (not) her: the rules she fails; her score when she fails none."""
+
+    worker_id = fields.Integer()
+    name = fields.String()
+    failed = fields.List(fields.Nested(FailedRuleSchema))
+    score = fields.Float()
+    parts = fields.Dict(keys=fields.String(), values=fields.Float())

@@ -42,3 +42,38 @@ def matching_order(desk, customer_id):
         return order
 
     return _make
+
+
+def add_credentials(app, worker_id: int, kinds, expires_on=None, certified=True) -> None:
+    """Give the worker a credential of each kind (58到家 certified unless told)."""
+    from core.extensions import db
+    from core.workers.models import WorkerCredential
+
+    with app.app_context():
+        for kind in kinds:
+            db.session.add(WorkerCredential(
+                worker_id=worker_id, kind=kind, expires_on=expires_on,
+                certification_status=("certified" if certified else "pending")
+                if kind == "platform_certification" else None))
+        db.session.commit()
+
+
+REQUIRED = {"cleaning": ("health_certificate", "platform_certification"),
+            "maternity_nurse": ("health_certificate", "platform_certification",
+                                "maternity_care"),
+            "nanny": ("health_certificate", "platform_certification", "infant_care"),
+            "child_massage": ("health_certificate", "child_massage")}
+
+
+@pytest.fixture
+def qualified(app):
+    """``qualified(line, health_expires=None, **worker)`` → a worker holding every
+    credential the line requires (健康证 valid until ``health_expires``, others open)."""
+
+    def _make(line: str = "cleaning", health_expires=None, **kw) -> int:
+        worker = make_worker(app, (line,), **kw)
+        add_credentials(app, worker, REQUIRED[line][:1], health_expires)
+        add_credentials(app, worker, REQUIRED[line][1:])
+        return worker
+
+    return _make

@@ -1,0 +1,94 @@
+"""Hard rules (硬性条件) of matching, each an SQL condition on a worker, so the
+candidate list filters in the database and "why not her?" asks each rule separately.
+
+Core's rules: she does the line; her status allows work (空闲); every credential the
+line requires (健康证 first) is valid for the WHOLE service period (a 58到家
+certification counts once certified); no booking in force overlaps the period; she is
+not on the customer's "do not send" list. Blacklisted workers fail the status rule.
+Plugins add rules (:class:`core.types.MatchingRule`) checked on the worker's row.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import sqlalchemy as sa
+
+from ..messages import Msg
+from ..workers.credentials import PLATFORM
+from ..workers.models import Worker, WorkerCredential, WorkerServiceLine
+from .context import OrderContext
+from .models import Assignment, CustomerExcludedWorker
+
+#: statuses in which a worker may be sent (状态允许派单)
+WORKING_STATUSES = ("available",)
+
+
+@dataclass(frozen=True)
+class SqlRule:
+    """A core hard rule: ``code``, what failing it means (``Msg``), its SQL condition."""
+
+    code: str
+    message: Msg
+    clause: Callable[[OrderContext], sa.ColumnElement]
+
+
+def _does_line(ctx):
+    return sa.exists().where(WorkerServiceLine.worker_id == Worker.id,
+                             WorkerServiceLine.service_line == ctx.service_line)
+
+
+def _status(ctx):
+    return Worker.status.in_(WORKING_STATUSES)
+
+
+def _credential(kind: str):
+    def clause(ctx):
+        cond = [WorkerCredential.worker_id == Worker.id, WorkerCredential.kind == kind,
+                sa.or_(WorkerCredential.expires_on.is_(None),
+                       WorkerCredential.expires_on >= ctx.period.last_day)]
+        if kind == PLATFORM:
+            cond.append(WorkerCredential.certification_status == "certified")
+        return sa.exists().where(*cond)
+    return clause
+
+
+def _free(ctx):
+    return ~sa.exists().where(
+        Assignment.worker_id == Worker.id, Assignment.state == "active",
+        sa.or_(Assignment.expires_at.is_(None), Assignment.expires_at > ctx.now),
+        Assignment.starts_at < ctx.period.ends_at, Assignment.ends_at > ctx.period.starts_at,
+        Assignment.order_id != ctx.order_id)
+
+
+def _not_excluded(ctx):
+    return ~sa.exists().where(CustomerExcludedWorker.worker_id == Worker.id,
+                              CustomerExcludedWorker.customer_id == ctx.customer_id)
+
+
+_KIND_NAMES = {"health_certificate": ("health certificate", "健康证"),
+               "platform_certification": ("58到家 certification", "58到家认证")}
+
+
+def core_rules(ctx: OrderContext) -> list[SqlRule]:
+    """Core's hard rules for this order, cheapest first."""
+    rules = [
+        SqlRule("service_line", Msg("She does not do this service line.", "她不做该业务线。"),
+                _does_line),
+        SqlRule("status", Msg("Her status does not allow work (on leave, inactive or "
+                              "blacklisted).", "她当前状态不能派单（请假、停用或黑名单）。"),
+                _status),
+        SqlRule("do_not_send", Msg("The customer asked not to send her again.",
+                                   "客户要求不再派她。"), _not_excluded),
+    ]
+    for kind in ctx.required_kinds:
+        en, zh = _KIND_NAMES.get(kind, (kind, kind))
+        rules.append(SqlRule(
+            f"credential:{kind}",
+            Msg("Her {what} is missing or not valid through {day} (the whole period).",
+                "她的{zh}缺失或不能覆盖整个服务期（至 {day}）。").format(
+                what=en, zh=zh, day=ctx.period.last_day.isoformat()),
+            _credential(kind)))
+    rules.append(SqlRule("free", Msg("She is already booked in this period.",
+                                     "她在这个时段已有安排。"), _free))
+    return rules
