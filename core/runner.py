@@ -18,12 +18,11 @@ import time
 from collections.abc import Callable, Sequence
 from urllib.parse import urlsplit, urlunsplit
 
-import redis
 from flask import Flask
 from rq import Queue, Worker
 
 from .extensions import db
-from .queue import QUEUE_NAME, redis_url
+from .queue import QUEUE_NAME, connection, redis_url
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +92,7 @@ def run_worker(app: Flask, *, queues: Sequence[str] = (QUEUE_NAME,), burst: bool
     """
     _configure_logging()
     url = redis_url(app)
-    conn = redis.Redis.from_url(url)
+    conn = connection(app)  # the embedded server's own client, when it is embedded
     worker = AppWorker([Queue(name, connection=conn) for name in queues], connection=conn,
                        app=app)
     if parent_pid:

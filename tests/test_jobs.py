@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -77,3 +78,32 @@ def test_enqueue_survives_an_unreachable_redis(tmp_path, database_url, caplog):
         assert core.queue.enqueue(ping, "lost") is None
         assert core.queue.redis_status() == "unreachable"
     assert "redis unreachable" in caplog.text
+
+
+def test_the_embedded_redis_stops_when_its_process_exits_even_after_pooled_use(tmp_path):
+    script = f"""
+import threading
+from core import create_app
+from core import queue
+app = create_app({{"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                  "REDIS_URL": None, "INSTANCE_PATH": {str(tmp_path / "instance")!r}}})
+conn = queue.connection(app)
+pool = conn.connection_pool
+held = [pool.get_connection() for _ in range(3)]  # as concurrent request threads leave it
+for c in held:
+    pool.release(c)
+print(conn.pid)
+"""
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    run = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                         text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    server_pid = int(run.stdout.split()[-1])
+    for _ in range(50):
+        try:
+            os.kill(server_pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    os.kill(server_pid, 9)  # do not leave it behind, then fail
+    raise AssertionError("the embedded redis-server outlived the process that started it")
