@@ -51,7 +51,9 @@ def connection(app: Flask | None = None) -> redis.Redis:
     conn = app.extensions.get("jiazheng.redis")
     if conn is None:
         url = app.config.get("REDIS_URL")
-        conn = redis.Redis.from_url(url) if url else embedded_redis(app.instance_path)
+        # short timeouts: a request that records a business fact must never hang on Redis
+        conn = (redis.Redis.from_url(url, socket_connect_timeout=1.0, socket_timeout=3.0)
+                if url else embedded_redis(app.instance_path))
         app.extensions["jiazheng.redis"] = conn
     return conn
 

@@ -107,3 +107,14 @@ print(conn.pid)
         time.sleep(0.1)
     os.kill(server_pid, 9)  # do not leave it behind, then fail
     raise AssertionError("the embedded redis-server outlived the process that started it")
+
+
+def test_enqueue_returns_promptly_when_redis_is_unreachable(tmp_path, database_url):
+    from core.queue import enqueue
+
+    # a port nothing listens on: the connection is refused at once, and enqueue must not raise
+    app = make_test_app(tmp_path, database_url, REDIS_URL="redis://127.0.0.1:1/0")
+    with app.app_context():
+        started = time.monotonic()
+        assert enqueue(ping) is None
+        assert time.monotonic() - started < 5
