@@ -1,11 +1,6 @@
 """Graduation: one step turns a certified trainee into a worker, with no retyping."""
-import pytest
-
 from core.extensions import db
 from tests.trainees.helpers import certify, import_sample, today, trainee_by_name
-
-#: graduation creates the worker through the workers area's service functions
-pytest.importorskip("core.workers.service", reason="the workers area is not in this tree")
 
 
 def test_graduation_carries_identity_service_lines_and_credentials(app, api_as):
