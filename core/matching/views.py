@@ -1,0 +1,121 @@
+"""Matching on the order page (``matching/_order.html`` via the ``matching_for(order)``
+template helper): the order's bookings with release, the ranked candidates with their
+score parts and filters, assign / hold buttons, the "why not her?" box; and the batch
+plan page (``/matching/plan``)."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, request, url_for
+from flask_babel import gettext as _
+
+from ..access import current_principal, roles
+from ..errors import DomainError
+from ..extensions import db
+from ..orders import service as orders
+from ..orders import staffing
+from ..orders.views import errors_of, order_page
+from ..timeutil import to_business
+from ..workers.models import GRADE_LABELS, Worker
+from . import booking, candidates
+from .models import Assignment, KIND_LABELS, STATE_LABELS
+from .scoring import LABELS as PART_LABELS
+
+bp = Blueprint("matching", __name__, url_prefix="/matching")
+WRITERS = ("dispatcher", "supervisor")
+PER_PAGE = 20
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def _named_worker(text: str | None) -> int | None:
+    """A worker named on the why-not box: her id, or her exact name."""
+    if not text:
+        return None
+    if text.strip().isdigit():
+        return int(text)
+    return db.session.scalar(sa.select(Worker.id).where(Worker.name == text.strip())
+                             .order_by(Worker.id).limit(1))
+
+
+def matching_for(order) -> dict:
+    """What the order page shows of matching: bookings, ranked candidates (filtered by
+    the ``m_*`` query arguments), the why-not answer, labels."""
+    out = {"bookings": booking.bookings_of(order.id), "candidates": None, "why": None,
+           "error": None, "args": request.args, "grades": GRADE_LABELS,
+           "kinds": KIND_LABELS, "states": STATE_LABELS, "parts": PART_LABELS,
+           "workers": {}}
+    ids = {b.worker_id for b in out["bookings"]}
+    if ids:
+        out["workers"] = dict(db.session.execute(
+            sa.select(Worker.id, Worker.name).where(Worker.id.in_(ids))).all())
+    if order.state not in staffing.STAFFING_STATES:
+        return out
+    args = {"min_grade": request.args.get("m_grade") or None,
+            "district": request.args.get("m_district") or None,
+            "q": request.args.get("m_q") or None,
+            "min_rating": float(request.args["m_rating"]) if _int(
+                request.args.get("m_rating")) else None}
+    try:
+        ranked = candidates.candidates(order.id, args)
+        out["candidates"], out["total"] = ranked[:PER_PAGE], len(ranked)
+        named = _named_worker(request.args.get("why"))
+        if named:
+            out["why"] = candidates.why_not(order.id, named)
+    except DomainError as exc:
+        out["error"] = exc.message
+    return out
+
+
+@bp.app_context_processor
+def _helpers():
+    return {"matching_for": matching_for, "m_local": lambda ts: to_business(ts).strftime(
+        "%Y-%m-%d %H:%M") if ts else ""}
+
+
+def _act(order_id: int, action, done: str):
+    order = orders.get_order(order_id)
+    try:
+        action(order)
+    except DomainError as exc:
+        db.session.rollback()
+        return order_page(orders.get_order(order_id), alert=errors_of(exc), status=exc.status)
+    flash(done)
+    return redirect(url_for("orders.show", order_id=order_id) + "#matching")
+
+
+@bp.route("/orders/<int:order_id>/book", methods=["POST"])
+@roles(*WRITERS)
+def book(order_id):
+    """Assign (派单) or hold (面试预占) a candidate from the order page."""
+    form = request.form
+    worker_id, reason = _int(form.get("worker_id")), form.get("reason", "")
+    me = current_principal().id
+    if form.get("kind") == "hold":
+        return _act(order_id, lambda o: booking.hold(o, worker_id, me, reason=reason),
+                    _("已预占该阿姨的档期"))
+    return _act(order_id, lambda o: staffing.assign(o, worker_id, _int(form.get("version")),
+                                                    me, reason=reason),
+                _("已指派阿姨"))
+
+
+@bp.route("/assignments/<int:assignment_id>/release", methods=["POST"])
+@roles(*WRITERS)
+def release(assignment_id):
+    """Release a hold or a booking from the order page (reason required)."""
+    found = db.session.get(Assignment, assignment_id)
+    order_id = found.order_id if found else 0
+    reason = (request.form.get("reason") or "").strip()
+
+    def _release(order):
+        if not reason:
+            from ..errors import Invalid
+            raise Invalid(fields={"reason": [{"zh": "请写明释放原因。",
+                                              "en": "Say why it is released."}]})
+        booking.release(assignment_id, current_principal().id, reason)
+
+    return _act(order_id, _release, _("已释放档期"))

@@ -1,0 +1,43 @@
+"""The order page shows bookings, ranked candidates, filters and the why-not box, and
+assigns / holds / releases through the same no-double-booking path."""
+from __future__ import annotations
+
+import re
+
+from tests.conftest import csrf_from
+
+
+def test_order_page_lists_candidates_and_explains_why_not(app, web_as, matching_order,
+                                                          qualified, worker_for):
+    order = matching_order()
+    good, unqualified = qualified(name="王阿姨"), worker_for(name="赵阿姨")
+    web = web_as("dispatcher")
+    html = web.get(f"/orders/{order['id']}").get_data(as_text=True)
+    assert 'id="candidates"' in html and f'data-worker="{good}"' in html
+    assert f'data-worker="{unqualified}"' not in html
+    why = web.get(f"/orders/{order['id']}?why=赵阿姨").get_data(as_text=True)
+    assert 'data-rule="credential:health_certificate"' in why
+    assert web.get(f"/orders/{order['id']}?m_q=赵").get_data(as_text=True).count(
+        "data-worker=") == 0
+
+
+def test_hold_then_assign_then_release_from_the_page(app, web_as, matching_order, qualified):
+    order = matching_order()
+    worker = qualified()
+    web = web_as("dispatcher")
+    url = f"/orders/{order['id']}"
+    token = csrf_from(web, url)
+    resp = web.post(f"/matching/orders/{order['id']}/book", data={
+        "csrf_token": token, "worker_id": worker, "kind": "hold", "version": order["version"]})
+    assert resp.status_code == 302
+    html = web.get(url).get_data(as_text=True)
+    booking = re.search(r'data-booking="(\d+)" data-state="active"', html).group(1)
+    resp = web.post(f"/matching/assignments/{booking}/release",
+                    data={"csrf_token": token, "reason": "面试取消"})
+    assert resp.status_code == 302
+    resp = web.post(f"/matching/orders/{order['id']}/book", data={
+        "csrf_token": token, "worker_id": worker, "kind": "assignment",
+        "version": order["version"]})
+    assert resp.status_code == 302
+    html = web.get(url).get_data(as_text=True)
+    assert html.count('data-state="active"') == 1 and 'data-state="released"' in html
