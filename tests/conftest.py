@@ -19,6 +19,22 @@ from core.extensions import db
 PG_URL = os.environ.get("JIAZHENG_TEST_DATABASE_URL", "")
 
 
+def _own_redis_database_per_xdist_worker() -> None:
+    """Under pytest-xdist, give each worker its own Redis database (gw0 keeps the one
+    REDIS_URL names, gw1 the one below it, …) so queues and counts never mix. Set in the
+    environment so worker subprocesses the tests start inherit it."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    url = os.environ.get("REDIS_URL")
+    if not (url and worker.startswith("gw")):
+        return
+    base, _, db_part = url.rpartition("/")
+    number = int(db_part) if db_part.isdigit() else 0
+    os.environ["REDIS_URL"] = f"{base}/{max(0, number - int(worker[2:]))}"
+
+
+_own_redis_database_per_xdist_worker()
+
+
 def _pg_test_url() -> str:
     """Create (once) a dedicated database for this test run next to the given one."""
     url = sa.make_url(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1)
