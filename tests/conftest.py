@@ -28,8 +28,9 @@ def _own_redis_database_per_xdist_worker() -> None:
     if not (url and worker.startswith("gw")):
         return
     base, _, db_part = url.rpartition("/")
-    number = int(db_part) if db_part.isdigit() else 0
-    os.environ["REDIS_URL"] = f"{base}/{max(0, number - int(worker[2:]))}"
+    if not db_part.isdigit():  # no database number given: Redis's database 0
+        base, db_part = url.rstrip("/"), "15"
+    os.environ["REDIS_URL"] = f"{base}/{max(0, int(db_part) - int(worker[2:]))}"
 
 
 _own_redis_database_per_xdist_worker()
