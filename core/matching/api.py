@@ -12,15 +12,19 @@ from ..messages import Msg
 from ..orders import service as orders
 from ..orders import staffing
 from ..pagination import PageArgsSchema, page_schema
-from . import booking, candidates, exclusions
+from . import batch, booking, candidates, exclusions
 from .models import Assignment
 from .schemas import (
+    ApplyInSchema,
+    ApplyResultSchema,
     AssignmentSchema,
     BookInSchema,
     CandidateQuerySchema,
     CandidateSchema,
     ExcludedWorkerInSchema,
     ExcludedWorkerSchema,
+    PlanInSchema,
+    ProposalSchema,
     ReleaseInSchema,
     WhyNotSchema,
 )
@@ -141,3 +145,26 @@ def excluded(args, order_id):
     """Workers of the order's line who fail a hard rule, with the rules they fail."""
     per_page = args["per_page"]
     return candidates.excluded(order_id, per_page, (args["page"] - 1) * per_page)
+
+
+@blp.route("/matching/plans", methods=["POST"])
+@roles(*WRITERS)
+@blp.arguments(PlanInSchema)
+@blp.response(200, ProposalSchema)
+def propose_plan(data):
+    """A batch plan (批量派单) for the given orders, or the open orders starting on
+    ``date``: the optimal plan, the greedy one beside it, unservable orders with the
+    reason. Nothing is assigned until the plan is applied."""
+    ids = data.get("order_ids") or []
+    if data.get("date"):
+        ids = ids or batch.open_orders(data["date"], data.get("service_line"))
+    return batch.propose(ids, data["k"])
+
+
+@blp.route("/matching/plans/apply", methods=["POST"])
+@roles(*WRITERS)
+@blp.arguments(ApplyInSchema)
+@blp.response(200, ApplyResultSchema(many=True))
+def apply_plan(data):
+    """Apply a confirmed plan, each pair through the no-double-booking path."""
+    return batch.apply([(p["order_id"], p["worker_id"]) for p in data["pairs"]], _me())

@@ -117,3 +117,65 @@ class WhyNotSchema(Schema):
     failed = fields.List(fields.Nested(FailedRuleSchema))
     score = fields.Float()
     parts = fields.Dict(keys=fields.String(), values=fields.Float())
+
+
+class PlanInSchema(StrictSchema):
+    """Orders to plan: their ids, or a business date (and line) of open orders."""
+
+    order_ids = fields.List(fields.Integer(validate=validate.Range(1, _MAX_INT)))
+    date = fields.Date()
+    service_line = fields.String(load_default=None)
+    k = fields.Integer(load_default=20, validate=validate.Range(1, 1000))
+
+
+class PlanPairSchema(Schema):
+    """One order → worker of a plan (input and output)."""
+
+    class Meta:
+        unknown = RAISE
+
+    order_id = fields.Integer(required=True)
+    worker_id = fields.Integer(required=True)
+    number = fields.String(dump_only=True)
+    worker = fields.String(dump_only=True)
+    score = fields.Float(dump_only=True)
+
+
+class _PlanSideSchema(Schema):
+    pairs = fields.List(fields.Nested(PlanPairSchema))
+    total = fields.Float()
+    k = fields.Integer()
+
+
+class UnservableSchema(Schema):
+    """An order the plan cannot serve, and why."""
+
+    order_id = fields.Integer()
+    number = fields.String()
+    reason = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+class ProposalSchema(Schema):
+    """The optimal plan, the greedy plan beside it, the gap, the unservable orders."""
+
+    optimal = fields.Nested(_PlanSideSchema)
+    greedy = fields.Nested(_PlanSideSchema)
+    gap = fields.Float()
+    gap_percent = fields.Float()
+    unservable = fields.List(fields.Nested(UnservableSchema))
+
+
+class ApplyInSchema(StrictSchema):
+    """The confirmed pairs of a plan."""
+
+    pairs = fields.List(fields.Nested(PlanPairSchema), required=True,
+                        validate=validate.Length(min=1))
+
+
+class ApplyResultSchema(Schema):
+    """What became of each pair: assigned, or refused with the reason."""
+
+    order_id = fields.Integer()
+    worker_id = fields.Integer()
+    ok = fields.Boolean()
+    error = fields.Dict(keys=fields.String(), values=fields.String())

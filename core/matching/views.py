@@ -119,3 +119,43 @@ def release(assignment_id):
         booking.release(assignment_id, current_principal().id, reason)
 
     return _act(order_id, _release, _("已释放档期"))
+
+
+@bp.get("/plan")
+@roles(*WRITERS)
+def plan_page():
+    """The batch plan page: open orders of a date (and line), the optimal proposal with
+    the greedy one beside it, unservable orders; confirm applies it."""
+    import datetime as dt
+
+    from flask import render_template
+
+    from ..plugins import service_lines
+    from ..timeutil import business_today
+    from . import batch
+
+    try:
+        day = dt.date.fromisoformat(request.args.get("date", ""))
+    except ValueError:
+        day = business_today() + dt.timedelta(days=1)
+    line = request.args.get("line") or None
+    proposal = batch.propose(batch.open_orders(day, line)) if request.args.get("go") else None
+    return render_template("matching/plan.html", day=day, line=line, proposal=proposal,
+                           lines=service_lines())
+
+
+@bp.post("/plan/apply")
+@roles(*WRITERS)
+def apply_plan():
+    """Apply the confirmed plan (pairs ``order:worker``), then show the orders' list."""
+    from . import batch
+
+    pairs = []
+    for text in request.form.getlist("pair"):
+        order_id, _sep, worker_id = text.partition(":")
+        if _int(order_id) and _int(worker_id):
+            pairs.append((int(order_id), int(worker_id)))
+    results = batch.apply(pairs, current_principal().id)
+    done = sum(r["ok"] for r in results)
+    flash(_("已按方案派单") + f": {done}/{len(results)}")
+    return redirect(url_for("matching.plan_page", date=request.form.get("date", "")))
