@@ -78,3 +78,26 @@ def greedy(scores: dict, order_sequence=None) -> Plan:
             pairs[o] = -best[1]
             taken.add(-best[1])
     return Plan(pairs, round(sum(scores[o][w] for o, w in pairs.items()), 6))
+
+
+def optimal_dense(score: np.ndarray, k: int = 20) -> tuple[dict, float, int]:
+    """The same plan on a dense orders × workers matrix (``-inf`` = not eligible), for
+    large batches: each row's top ``k`` columns by ``argpartition``, their union solved,
+    ``k`` doubled while an order with candidates is left unserved, the full matrix last.
+    Returns ({row: column}, total, k used)."""
+    n, m = score.shape
+    has = np.isfinite(score).any(axis=1)
+    while True:
+        full = k >= m
+        cols = np.arange(m) if full else np.unique(np.argpartition(-score, k, axis=1)[:, :k])
+        sub = score[:, cols]
+        if not full:  # keep only each row's own top k inside the union
+            kth = -np.partition(-score, k - 1, axis=1)[:, k - 1:k]
+            sub = np.where(sub >= kth, sub, -np.inf)
+        cost = np.where(np.isfinite(sub), -(_SERVE + sub), _SERVE * 10)
+        cost = np.hstack([cost, np.zeros((n, n))])
+        r, c = linear_sum_assignment(cost)
+        pairs = {int(i): int(cols[j]) for i, j in zip(r, c) if j < len(cols) and cost[i, j] < 0}
+        if full or len(pairs) == int(has.sum()):
+            return pairs, float(sum(score[i, j] for i, j in pairs.items())), k
+        k *= 2

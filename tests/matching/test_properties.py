@@ -87,3 +87,23 @@ def test_plans_are_optimal_and_never_break_a_hard_rule(scores, k):
     assert plan.total <= total + 1e-6
     exact = optimal(scores, max(k, len(scores)))  # top-k with k ≥ orders is exact
     assert abs(exact.total - total) < 1e-4 * max(1.0, total)
+
+
+@settings(max_examples=100, deadline=None)
+@given(scores=instances, k=st.integers(1, 4))
+def test_the_dense_solver_serves_as_many_and_never_breaks_a_hard_rule(scores, k):
+    import numpy as np
+
+    from core.matching.solver import optimal_dense
+
+    orders = sorted(scores)
+    workers = sorted({w for v in scores.values() for w in v}) or [0]
+    matrix = np.full((len(orders), len(workers)), -np.inf)
+    for i, o in enumerate(orders):
+        for w, s in scores[o].items():
+            matrix[i, workers.index(w)] = s
+    pairs, total, _k = optimal_dense(matrix, k)
+    (served, best), _ = _brute(scores)
+    assert len(pairs) == served and len(set(pairs.values())) == len(pairs)
+    assert all(np.isfinite(matrix[i, j]) for i, j in pairs.items())
+    assert total <= best + 1e-6
