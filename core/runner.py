@@ -84,6 +84,30 @@ def _arm_periodic(app: Flask) -> None:
                 log.exception("could not arm %s.%s", module, name)
 
 
+#: how often a running worker re-arms the periodic jobs (so a flushed Redis gets them back)
+REARM_SECONDS = 60
+
+
+def _keep_periodic_armed(app: Flask, interval: float = REARM_SECONDS,
+                         stop: threading.Event | None = None) -> threading.Thread:
+    """Arm the periodic jobs now and every ``interval`` seconds in a daemon thread.
+
+    Arming is idempotent (job ids name the slot), so this only matters when Redis lost
+    its data: within a minute the sweep and the daily check are scheduled again.
+    """
+
+    stop = stop or threading.Event()
+
+    def loop():
+        while not stop.is_set():
+            _arm_periodic(app)
+            stop.wait(interval)
+
+    thread = threading.Thread(target=loop, name="arm-periodic", daemon=True)
+    thread.start()
+    return thread
+
+
 def run_worker(app: Flask, *, queues: Sequence[str] = (QUEUE_NAME,), burst: bool = False,
                with_scheduler: bool = True, parent_pid: int | None = None) -> bool:
     """Run an rq worker (and its scheduler) on the app's Redis until stopped.
@@ -98,7 +122,7 @@ def run_worker(app: Flask, *, queues: Sequence[str] = (QUEUE_NAME,), burst: bool
     if parent_pid:
         _exit_with_parent(parent_pid)
     if not burst:
-        _arm_periodic(app)
+        _keep_periodic_armed(app)
     log.info("worker on %s, queues %s", display_url(url), ", ".join(queues))
     return worker.work(burst=burst, with_scheduler=with_scheduler)
 

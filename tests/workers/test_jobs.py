@@ -31,3 +31,31 @@ def test_credential_check_job_suspends_expired_and_arms_tomorrow(app, make_worke
         assert db.session.get(Worker, fine).status == "available"
         scheduled = q.scheduled_job_registry.get_job_ids()
         assert f"workers-credential-check-{jobs.next_run():%Y%m%d}" in scheduled
+
+
+def test_a_running_worker_re_arms_periodic_jobs_after_redis_lost_them(app):
+    import threading
+    import time
+
+    from core.runner import _keep_periodic_armed
+
+    stop = threading.Event()
+    with app.app_context():
+        q = queue()
+        thread = _keep_periodic_armed(app, interval=0.5, stop=stop)
+        deadline = time.monotonic() + 10
+        wanted = f"workers-credential-check-{jobs.next_run():%Y%m%d}"
+        while wanted not in q.scheduled_job_registry.get_job_ids():
+            assert time.monotonic() < deadline, "the daily check was never armed"
+            time.sleep(0.2)
+        connection().flushdb()  # Redis loses everything
+        assert wanted not in q.scheduled_job_registry.get_job_ids()
+        deadline = time.monotonic() + 10
+        while wanted not in q.scheduled_job_registry.get_job_ids():
+            assert time.monotonic() < deadline, "not re-armed after Redis lost its data"
+            time.sleep(0.2)
+        # the sweep job exists again (scheduled, or already queued by a scheduler)
+        sweeps = list(connection().scan_iter(match="rq:job:followups-sweep-*"))
+        stop.set()
+        thread.join(timeout=5)
+        assert sweeps, "the follow-up sweep was not re-armed"
