@@ -58,6 +58,9 @@ def _row(ctx: OrderContext, m) -> dict:
 def read_rows(ctx: OrderContext, filters=()) -> list[dict]:
     """One columnar read of every worker passing core's hard rules (and ``filters``)."""
     stmt = _select(ctx).where(*(r.clause(ctx) for r in core_rules(ctx)), *filters)
+    if db.session.get_bind().dialect.name == "postgresql":
+        # a short OLTP read: JIT compiling it costs more than the query (≈1.3 s at 100k)
+        db.session.execute(sa.text("SET LOCAL jit = off"))
     return [_row(ctx, m) for m in db.session.execute(stmt).mappings()]
 
 
