@@ -21,12 +21,16 @@ from .rules import core_rules
 from .scoring import score, weights
 
 
+#: every worker's average overall score and count, one grouped pass (joined, not a
+#: sub-query per worker)
+RATINGS = (sa.select(Evaluation.worker_id, sa.func.avg(Evaluation.overall).label("rating"),
+                     sa.func.count().label("ratings_count"))
+           .group_by(Evaluation.worker_id).subquery("ratings"))
+
+
 def worker_columns(ctx: OrderContext) -> list:
     """The columns matching reads for each worker: her facts, location, rating,
     history with this customer and the end of her last assignment."""
-    ev = sa.select(sa.func.avg(Evaluation.overall)).where(
-        Evaluation.worker_id == Worker.id).scalar_subquery()
-    ev_n = sa.select(sa.func.count()).where(Evaluation.worker_id == Worker.id).scalar_subquery()
     served = sa.exists().where(Order.worker_id == Worker.id,
                                Order.customer_id == ctx.customer_id, Order.id != ctx.order_id)
     customer_rating = sa.select(sa.func.max(Evaluation.overall)).where(
@@ -38,13 +42,15 @@ def worker_columns(ctx: OrderContext) -> list:
     return [Worker.id, Worker.name, Worker._birth_date.label("birth_date"), Worker.hometown,
             Worker.dialect, Worker.years_experience, Worker.grade,
             WorkerLocation.district, WorkerLocation.latitude, WorkerLocation.longitude,
-            ev.label("rating"), ev_n.label("ratings_count"), served.label("served"),
+            RATINGS.c.rating, sa.func.coalesce(RATINGS.c.ratings_count, 0).label("ratings_count"),
+            served.label("served"),
             customer_rating.label("customer_rating"), last_end.label("last_end")]
 
 
 def _select(ctx: OrderContext, *extra):
     return (sa.select(*worker_columns(ctx), *extra)
-            .outerjoin(WorkerLocation, WorkerLocation.worker_id == Worker.id))
+            .outerjoin(WorkerLocation, WorkerLocation.worker_id == Worker.id)
+            .outerjoin(RATINGS, RATINGS.c.worker_id == Worker.id))
 
 
 def _row(ctx: OrderContext, m) -> dict:
