@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 from ..access import current_principal, roles
 from ..extensions import db
 from . import ical, queries, service
-from .models import Evaluation, MediationCase
+from .models import INTERNSHIP_LINE, Evaluation, MediationCase
 from .schemas import (
     CalendarTokenSchema,
     EvaluationQuerySchema,
@@ -43,12 +43,15 @@ def _me() -> int:
 
 
 @blp.route("")
-@roles(*DESK)
+@roles(*DESK, *service.INTERNSHIP_DESK)
 @blp.arguments(FollowUpQuerySchema, location="query")
 @blp.response(200, FollowUpPageSchema)
 def list_followups(args):
     """The follow-up queue: ``bucket`` overdue / today / upcoming / escalated / done /
-    cancelled, filtered by line, dispatcher (``assignee_id``) and order."""
+    cancelled, filtered by line (``internship``: internship check-ins), dispatcher
+    (``assignee_id``) and order. A trainer sees her own internship check-ins only."""
+    if current_principal().role in service.INTERNSHIP_DESK:
+        args.update(service_line=INTERNSHIP_LINE, assignee_id=_me())
     return queries.search(**args)
 
 
@@ -71,7 +74,7 @@ def get_followup(followup_id):
 
 
 @blp.route("/<int:followup_id>/outcomes", methods=["POST"])
-@roles(*DESK)
+@roles(*DESK, *service.INTERNSHIP_DESK)
 @blp.arguments(FollowUpOutcomeInSchema)
 @blp.response(200, FollowUpRecordedSchema)
 def record_outcome(data, followup_id):
@@ -80,6 +83,7 @@ def record_outcome(data, followup_id):
     idempotency key (body or ``Idempotency-Key`` header); a repeat answers
     ``replayed: true`` and changes nothing."""
     key = data.pop("idempotency_key") or request.headers.get("Idempotency-Key") or None
+    service.may_handle(followup_id, current_principal())
     result = service.record_outcome(followup_id, data.pop("outcome"), actor_id=_me(),
                                     idempotency_key=key, **data)
     db.session.commit()

@@ -89,7 +89,7 @@ def feed(user: User, host: str = "jiazheng", lang: str = "zh") -> str:
     """The user's follow-ups from two weeks ago to four months ahead, as an iCalendar."""
     now = utcnow()
     rows = db.session.execute(
-        sa.select(FollowUp, Order.number).join(Order, Order.id == FollowUp.order_id)
+        sa.select(FollowUp, Order.number).outerjoin(Order, Order.id == FollowUp.order_id)
         .where(FollowUp.assignee_id == user.id, FollowUp.state != "cancelled",
                FollowUp.due_at >= now - PAST, FollowUp.due_at < now + AHEAD)
         .order_by(FollowUp.due_at, FollowUp.id)).all()
@@ -98,6 +98,7 @@ def feed(user: User, host: str = "jiazheng", lang: str = "zh") -> str:
              f"X-WR-CALNAME:{_escape('回访' if lang == 'zh' else 'Follow-ups')}",
              "X-WR-TIMEZONE:Asia/Shanghai"]
     for f, number in rows:
+        number = number or f"实习#{f.internship_id}"  # an internship's check-in
         title = f.title_zh if lang == "zh" else f.title_en
         script = f.script_zh if lang == "zh" else f.script_en
         done = f.state == "done"

@@ -105,6 +105,9 @@ def remind_job_id(followup_id: int, due_at: dt.datetime) -> str:
 
 
 def _label(f: FollowUp) -> tuple[str, str]:
+    if f.order_id is None:  # an internship's check-in (实习跟踪)
+        return (f"实习#{f.internship_id} · {f.title_zh}",
+                f"Internship #{f.internship_id} · {f.title_en}")
     number = db.session.scalar(sa.text("SELECT number FROM orders WHERE id = :id"),
                                {"id": f.order_id}) or f"#{f.order_id}"
     return f"{number} · {f.title_zh}", f"{number} · {f.title_en}"

@@ -2,8 +2,9 @@
 evaluations of workers (评价), the outbox of messages, in-app notifications, calendar tokens.
 
 The ``followups`` table is the record of what is due: the sweep reads it, so nothing
-depends on Redis remembering. Identity of a follow-up within its order is
-``(rule_code, anchor_key)`` (unique), which makes planning idempotent.
+depends on Redis remembering. A follow-up belongs to an order or to a hospital internship
+(实习跟踪, :mod:`core.followups.internships`), exactly one of them. Identity of a follow-up
+within its owner is ``(rule_code, anchor_key)`` (unique), which makes planning idempotent.
 """
 from __future__ import annotations
 
@@ -21,7 +22,9 @@ STATE_LABELS = {"pending": ("待回访", "Pending"), "done": ("已完成", "Done
                 "cancelled": ("已取消", "Cancelled")}
 STATES = tuple(STATE_LABELS)
 #: why a follow-up was cancelled
-CANCEL_REASONS = ("order_cancelled", "replanned")
+CANCEL_REASONS = ("order_cancelled", "replanned", "internship_ended")
+#: the pseudo service line of internship check-ins (queue filter, rules lookup)
+INTERNSHIP_LINE = "internship"
 MEDIATION_STATES = ("open", "resolved")
 EVALUATION_SOURCES = ("end_of_service_call", "mediation", "supervisor")
 VERDICTS = ("satisfied", "not_satisfied")
@@ -34,7 +37,8 @@ def _in(column: str, values) -> str:
 
 
 class FollowUp(db.Model):
-    """One follow-up to make (回访): due when, how (kind), for which order, by whom.
+    """One follow-up to make (回访): due when, how (kind), for which order (or internship),
+    by whom.
 
     ``planned_at`` is what the rules computed; ``due_at`` what is due now (moved by a
     reschedule or an unreachable retry). ``attempts`` counts unreachable tries.
@@ -47,8 +51,13 @@ class FollowUp(db.Model):
     __tablename__ = "followups"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    order_id: Mapped[int] = mapped_column(sa.ForeignKey("orders.id", ondelete="CASCADE"),
-                                          index=True)
+    #: whose follow-up it is: an order's, or a hospital internship's (医院实习, the trainees
+    #: area) — exactly one of the two (``ck_followups_one_owner``)
+    order_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    internship_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("internships.id", ondelete="CASCADE"), index=True)
+    #: the order's service line; ``internship`` (:data:`INTERNSHIP_LINE`) for an internship's
     service_line: Mapped[str] = mapped_column(sa.String(32))
     rule_code: Mapped[str] = mapped_column(sa.String(40))
     anchor_key: Mapped[str] = mapped_column(sa.String(64))
@@ -83,6 +92,9 @@ class FollowUp(db.Model):
 
     __table_args__ = (
         sa.UniqueConstraint("order_id", "rule_code", "anchor_key", name="uq_followups_rule"),
+        sa.UniqueConstraint("internship_id", "rule_code", "anchor_key",
+                            name="uq_followups_internship_rule"),
+        sa.CheckConstraint("(order_id IS NULL) <> (internship_id IS NULL)", name="one_owner"),
         sa.CheckConstraint(_in("state", STATES), name="state_known"),
         sa.CheckConstraint(_in("kind", KINDS), name="kind_known"),
         sa.CheckConstraint("outcome IS NULL OR " + _in("outcome", OUTCOMES),

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from .. import plugins
 from ..audit.service import record
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
@@ -95,7 +94,9 @@ def _check(f: FollowUp, outcome: str, version: int | None, key: str | None, reas
     if version is not None and version != f.version:
         raise Conflict(Msg("Someone changed this follow-up meanwhile; reload and try again.",
                            "该回访已被他人更新，请刷新后重试。"), code="stale_version")
-    if outcome not in ALLOWED.get(f.kind, _CALL_OUTCOMES):
+    allowed = _TASK_OUTCOMES if f.internship_id is not None else ALLOWED.get(f.kind,
+                                                                              _CALL_OUTCOMES)
+    if outcome not in allowed:
         raise _field("outcome", f"A {f.kind} follow-up cannot end as {outcome}.",
                      f"此类回访（{f.kind}）不能记录为「{outcome}」。")
     if outcome == "not_satisfied" and not reason.strip():
@@ -143,10 +144,12 @@ def record_outcome(followup_id: int, outcome: str, *, actor_id: int | None, reas
                               f.state != "pending"):
         return Recorded(f, prior, replayed=True)
     _check(f, outcome, version, idempotency_key, reason, new_due_at)
-    rule = plugins.followup_rules(f.service_line).rule(f.rule_code)
-    order = planning._order(f.order_id, lock=True)
+    rule = planning.rules_for(f.service_line).rule(f.rule_code)
+    # an internship's check-in (实习跟踪) has no order: no mediation, no evaluation
+    order = planning._order(f.order_id, lock=True) if f.order_id is not None else None
     evaluation_scores = None
-    if rule is not None and rule.evaluation and outcome in VERDICTS and order.worker_id:
+    if rule is not None and rule.evaluation and outcome in VERDICTS and order is not None \
+            and order.worker_id:
         evaluation_scores = _scores(scores)
     now = utcnow()
     data: dict = {}
@@ -175,17 +178,20 @@ def record_outcome(followup_id: int, outcome: str, *, actor_id: int | None, reas
                           idempotency_key=idempotency_key or None)
     db.session.add(row)
     result = Recorded(f, row)
-    if outcome == "not_satisfied" and rule is not None and rule.on_not_satisfied == "mediation":
+    if outcome == "not_satisfied" and rule is not None and order is not None \
+            and rule.on_not_satisfied == "mediation":
         result.mediation = _open_mediation(order, f, reason, actor_id)
     if evaluation_scores:
         result.evaluation = add_evaluation(
             worker_id=order.worker_id, order_id=order.id, source="end_of_service_call",
             verdict=outcome, scores=evaluation_scores, notes=notes, actor_id=actor_id,
             followup_id=f.id)
-    record("outcome", "followup", f.id, f"{f.rule_code} of order {order.number}: {outcome}",
+    owner = f"order {order.number}" if order is not None else f"internship {f.internship_id}"
+    record("outcome", "followup", f.id, f"{f.rule_code} of {owner}: {outcome}",
            {"outcome": [None, outcome]}, actor_id=actor_id)
     db.session.flush()
-    planning.sync_order(order)  # escalation, when due, is queued by the sweep
+    if order is not None:
+        planning.sync_order(order)  # escalation, when due, is queued by the sweep
     return result
 
 

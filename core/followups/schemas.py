@@ -31,7 +31,10 @@ class FollowUpOutcomeSchema(Schema):
 
 class FollowUpSchema(Schema):
     id = fields.Integer()
-    order_id = fields.Integer()
+    order_id = fields.Integer(allow_none=True, metadata={
+        "description": "The order's follow-up; null for an internship check-in."})
+    internship_id = fields.Integer(allow_none=True, metadata={
+        "description": "The hospital internship's check-in (line ``internship``)."})
     service_line = fields.String()
     rule_code = fields.String()
     anchor_key = fields.String()

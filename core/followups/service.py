@@ -9,6 +9,8 @@ Other areas tell the engine facts; they never touch follow-ups themselves:
   birth: :func:`anchor_moved`.
 - appointments: :func:`visit_scheduled` / :func:`visit_done` (保洁 visits),
   :func:`session_done` (小儿推拿 sessions), :func:`interview_done` (面试 outcomes).
+- trainees: hospital internships' two-day check-ins, core's own rule
+  (:mod:`core.followups.internships`; :func:`reconcile` is shared with orders).
 
 None of these commit: what they add joins the caller's transaction. None of them touch
 Redis either: recording a fact never waits on the queue. The sweep (every minute) finds
@@ -30,7 +32,7 @@ from ..messages import Msg
 from ..orders.models import Order
 from ..timeutil import utcnow
 from . import planner
-from .models import FollowUp, FollowUpAnchor
+from .models import INTERNSHIP_LINE, FollowUp, FollowUpAnchor
 from .planner import Anchor, start_of_day
 from .rules import ANCHORS, FINAL_OUTCOMES, INSTANCE_ANCHORS
 
@@ -146,20 +148,34 @@ def sync_order(order: Order) -> list[FollowUp]:
         wanted = planner.plan(rules, anchors, _final_outcomes(order.id)).followups
     existing = {(f.rule_code, f.anchor_key): f for f in db.session.scalars(
         sa.select(FollowUp).where(FollowUp.order_id == order.id))}
+
+    def new(p: planner.Planned, now: dt.datetime) -> FollowUp:
+        return FollowUp(order_id=order.id, service_line=order.service_line,
+                        rule_code=p.rule_code, anchor_key=p.anchor_key, kind=p.kind,
+                        planned_at=p.due_at, due_at=p.due_at, state="pending", attempts=0,
+                        assignee_id=order.dispatcher_id,
+                        mediation_id=_mediation_of(p.anchor_key), version=1,
+                        created_at=now, updated_at=now)
+
+    return reconcile(existing, wanted, new,
+                     "order_cancelled" if order.state == "cancelled" else "replanned")
+
+
+def reconcile(existing: dict, wanted, new, cancel_reason: str) -> list[FollowUp]:
+    """Make the stored follow-ups of one owner (an order, an internship) match the
+    planned ones: add the missing (``new(planned, now)``), move pending ones whose due
+    time changed, revive ones cancelled by a re-plan, cancel pending ones no longer
+    planned with ``cancel_reason``. Done follow-ups are never touched."""
     now = utcnow()
     for p in wanted:
         f = existing.pop(p.key, None)
         if f is None:
-            f = FollowUp(order_id=order.id, service_line=order.service_line,
-                         rule_code=p.rule_code, anchor_key=p.anchor_key, kind=p.kind,
-                         planned_at=p.due_at, due_at=p.due_at, state="pending", attempts=0,
-                         assignee_id=order.dispatcher_id, mediation_id=_mediation_of(p.anchor_key),
-                         version=1, created_at=now, updated_at=now)
+            f = new(p, now)
             db.session.add(f)
             existing_new = True
         else:
             existing_new = False
-        if f.state == "cancelled" and f.cancel_reason == "replanned":
+        if f.state == "cancelled" and f.cancel_reason in ("replanned", "internship_ended"):
             f.state, f.cancel_reason = "pending", None
             f.planned_at = None  # force the move below
         if f.state == "pending":
@@ -175,10 +191,36 @@ def sync_order(order: Order) -> list[FollowUp]:
     for key, f in existing.items():
         if key not in planned_keys and f.state == "pending":
             f.state = "cancelled"
-            f.cancel_reason = "order_cancelled" if order.state == "cancelled" else "replanned"
+            f.cancel_reason = cancel_reason
             f.version, f.updated_at = f.version + 1, now
     db.session.flush()
     return sorted(existing.values(), key=lambda f: (f.due_at, f.id or 0))
+
+
+def rules_for(service_line: str):
+    """The follow-up rules of a line — core's own for the pseudo line ``internship``."""
+    if service_line == INTERNSHIP_LINE:
+        from .internships import RULES
+
+        return RULES
+    return plugins.followup_rules(service_line)
+
+
+#: staff who make internship check-ins (the trainer who chose the intern) and see only
+#: those in the queue
+INTERNSHIP_DESK = ("trainer",)
+
+
+def may_handle(followup_id: int, principal) -> None:
+    """A trainer records outcomes only of internship check-ins (Forbidden otherwise);
+    the desk (dispatchers, supervisors, admins) may handle any follow-up."""
+    from ..errors import Forbidden
+
+    if principal is not None and principal.role in INTERNSHIP_DESK:
+        f = db.session.get(FollowUp, followup_id)
+        if f is not None and f.internship_id is None:
+            raise Forbidden(Msg("You may record only internship check-ins.",
+                                "您只能登记实习跟踪回访。"))
 
 
 def _mediation_of(anchor_key: str) -> int | None:
@@ -299,6 +341,7 @@ from .queries import counts, dashboard_tiles, due_today, search, timeline  # noq
 
 __all__ = ["anchor_moved", "visit_scheduled", "visit_done", "visit_cancelled", "session_done",
            "interview_done",
-           "order_state_changed", "sync_order", "replan_all", "reassign", "record_outcome",
+           "order_state_changed", "sync_order", "reconcile", "rules_for", "may_handle",
+           "replan_all", "reassign", "record_outcome",
            "Recorded", "get_followup", "get_mediation", "update_mediation", "add_evaluation",
            "worker_rating", "counts", "dashboard_tiles", "due_today", "search", "timeline"]

@@ -17,7 +17,7 @@ from ..extensions import db
 from ..messages import bilingual
 from ..timeutil import SHANGHAI
 from . import ical, jobs, queries, service
-from .models import MediationCase
+from .models import INTERNSHIP_LINE, MediationCase
 from .queries import BUCKETS
 from .rules import KIND_LABELS, OUTCOME_LABELS
 
@@ -41,11 +41,13 @@ def _rule_flags() -> dict:
     for code in plugins.service_lines():
         for rule in plugins.followup_rules(code).rules:
             out[(code, rule.code)] = rule
+    for rule in service.rules_for(INTERNSHIP_LINE).rules:
+        out[(INTERNSHIP_LINE, rule.code)] = rule
     return out
 
 
 @bp.get("/")
-@roles(*DESK)
+@roles(*DESK, *service.INTERNSHIP_DESK)
 def index():
     """The follow-up queue (回访队列): overdue in red, due today, upcoming; filters by line
     and dispatcher; an outcome in one or two clicks with the script shown."""
@@ -55,21 +57,24 @@ def index():
     bucket = args.get("bucket") or "today"
     if bucket not in BUCKETS:
         bucket = "today"
-    if "assignee_id" in args:
+    line = args.get("line") or None
+    if me.role in service.INTERNSHIP_DESK:  # a trainer: her internship check-ins only
+        assignee, line = me.id, INTERNSHIP_LINE
+    elif "assignee_id" in args:
         assignee = args.get("assignee_id", type=int)  # empty → everyone's
     else:
         assignee = me.id if me.role == "dispatcher" else None
     if bucket == "today":  # today's page shows what is overdue too, red, on top
-        page = queries.search(bucket="overdue", service_line=args.get("line") or None,
+        page = queries.search(bucket="overdue", service_line=line,
                               assignee_id=assignee, q=args.get("q") or None, per_page=200)
         overdue = page["items"]
     else:
         overdue = []
-    page = queries.search(bucket=bucket, service_line=args.get("line") or None,
+    page = queries.search(bucket=bucket, service_line=line,
                           assignee_id=assignee, q=args.get("q") or None,
                           page=max(1, args.get("page", 1, type=int)), per_page=50)
     staff = db.session.scalars(sa.select(User).where(
-        User.active.is_(True), User.role.in_(("dispatcher", "supervisor")))
+        User.active.is_(True), User.role.in_(("dispatcher", "supervisor", "trainer")))
         .order_by(User.display_name)).all()
     return render_template(
         "followups/index.html", page=page, overdue=overdue, bucket=bucket, args=args,
@@ -91,13 +96,14 @@ def _local_datetime(value: str | None) -> dt.datetime | None:
 
 
 @bp.post("/<int:followup_id>/outcome")
-@roles(*DESK)
+@roles(*DESK, *service.INTERNSHIP_DESK)
 def record_outcome(followup_id):
     """Record an outcome from the queue or the timeline (idempotent: the form's key)."""
     form = request.form
     scores = {k: form.get(f"score_{k}", type=int) for k in
               ("overall", "attitude", "skill", "efficiency", "communication")}
     try:
+        service.may_handle(followup_id, current_principal())
         result = service.record_outcome(
             followup_id, form.get("outcome", ""), actor_id=current_principal().id,
             reason=form.get("reason", "").strip(), notes=form.get("notes", "").strip(),
@@ -167,7 +173,7 @@ def update_mediation(case_id):
 
 
 @bp.post("/calendar")
-@roles(*DESK)
+@roles(*DESK, *service.INTERNSHIP_DESK)
 def issue_calendar():
     """Make (or remake) my private calendar URL; shown once."""
     token = ical.issue_token(current_principal().id)
@@ -178,7 +184,7 @@ def issue_calendar():
 
 
 @bp.post("/calendar/revoke")
-@roles(*DESK)
+@roles(*DESK, *service.INTERNSHIP_DESK)
 def revoke_calendar():
     """Revoke my private calendar URL."""
     ical.revoke_token(current_principal().id)

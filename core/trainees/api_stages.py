@@ -3,6 +3,8 @@ lists (/api/v1/certification-lists), group interviews (/api/v1/group-interviews)
 internships (/api/v1/internships). Thin: parse, call the stage's service, commit, respond."""
 from __future__ import annotations
 
+from flask import request
+
 from ..access import roles
 from ..extensions import db
 from . import certification, exports, health, internship, interviews, pipeline
@@ -10,6 +12,7 @@ from .api import blp
 from .pipeline import MANAGERS, shown_id_number
 from .schemas import FILE_RESPONSES, TableSchema
 from .schemas_stages import (
+    AbandonInSchema,
     AppointmentInSchema,
     AttendanceInSchema,
     AttendeeInSchema,
@@ -33,6 +36,7 @@ from .schemas_stages import (
     InterviewInSchema,
     InterviewSchema,
     OutcomeInSchema,
+    PeriodInSchema,
     PickupQuerySchema,
     PickupSchema,
     PlaceInSchema,
@@ -295,8 +299,8 @@ def choose_intern(data):
 @roles(*MANAGERS)
 @blp.response(200, CheckInDueSchema(many=True))
 def check_ins_due():
-    """Interns to check in with (every two days) today or overdue. Interim: moves onto the
-    follow-up engine (issue 5) when it lands."""
+    """Interns to check in with (every two days) today or overdue: each internship's
+    check-in follow-up due first, from the follow-up engine."""
     return internship.check_ins_due()
 
 
@@ -341,13 +345,35 @@ def start_internship(data, internship_id):
     return _internship_step(internship.start, internship_id, **data)
 
 
+@blp.route("/internships/<int:internship_id>/period", methods=["POST"])
+@roles(*MANAGERS)
+@blp.arguments(PeriodInSchema)
+@blp.response(200, InternshipSchema)
+def change_internship_period(data, internship_id):
+    """Change a running internship's period; its pending check-ins are re-planned. A stale
+    ``version`` → 409."""
+    return _internship_step(internship.change_period, internship_id, **data)
+
+
 @blp.route("/internships/<int:internship_id>/check-ins", methods=["POST"])
 @roles(*MANAGERS)
 @blp.arguments(CheckInInSchema)
 @blp.response(201, CheckInSchema)
 def record_check_in(data, internship_id):
-    """Record a check-in with the intern (message or phone)."""
-    return _internship_step(internship.check_in, internship_id, **data)
+    """Record a check-in with the intern (message or phone): the outcome of the check-in
+    follow-up due first. The same day's check-in sent again answers ``replayed: true``
+    (``Idempotency-Key`` header for another key)."""
+    key = request.headers.get("Idempotency-Key") or None
+    return _internship_step(internship.check_in, internship_id, idempotency_key=key, **data)
+
+
+@blp.route("/internships/<int:internship_id>/abandon", methods=["POST"])
+@roles(*MANAGERS)
+@blp.arguments(AbandonInSchema)
+@blp.response(200, InternshipSchema)
+def abandon_internship(data, internship_id):
+    """She gives the internship up before completing it; pending check-ins are cancelled."""
+    return _internship_step(internship.abandon, internship_id, **data)
 
 
 @blp.route("/internships/<int:internship_id>/complete", methods=["POST"])

@@ -306,12 +306,14 @@ INTERNSHIP_STATES = {
     "interning": ("实习中", "Interning"),
     "completed": ("实习结束", "Completed"),
     "placed": ("已安排工作", "Placed"),
+    "abandoned": ("已中止实习", "Abandoned"),
 }
 
 
 class Internship(db.Model):
     """A hospital internship (医院实习): chosen → extra training → the hospital's interview →
-    internship period with check-ins every two days → completion → placement."""
+    internship period with check-ins every two days (follow-ups on the engine, see
+    :mod:`core.followups.internships`) → completion → placement (or abandoned)."""
 
     __tablename__ = "internships"
 
@@ -336,31 +338,16 @@ class Internship(db.Model):
 
     trainee: Mapped[Trainee] = relationship()
     hospital = relationship("Partner")
-    check_ins: Mapped[list["InternshipCheckIn"]] = relationship(
-        back_populates="internship", order_by="InternshipCheckIn.on",
-        cascade="all, delete-orphan")
+
+    @property
+    def check_ins(self) -> list[dict]:
+        """The check-ins made (outcomes of its follow-ups on the engine), by date."""
+        from ..followups.internships import check_ins
+
+        return check_ins(self.id) if self.id else []
 
     __table_args__ = (sa.CheckConstraint(
-        "status IN ('chosen','trained','accepted','rejected','interning','completed','placed')",
+        "status IN ('chosen','trained','accepted','rejected','interning','completed','placed',"
+        "'abandoned')",
         name="status_known"),)
 
-
-class InternshipCheckIn(db.Model):
-    """A check-in with an intern (two-day message or phone call, 两天信息或电话跟踪一次).
-
-    To be moved onto the follow-up engine (issue 5) when it lands."""
-
-    __tablename__ = "internship_check_ins"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    internship_id: Mapped[int] = mapped_column(sa.ForeignKey("internships.id"), index=True)
-    on: Mapped[dt.date] = mapped_column(sa.Date)
-    channel: Mapped[str] = mapped_column(sa.String(8))
-    note: Mapped[str] = mapped_column(sa.String(500), default="")
-    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    recorded_by_id: Mapped[int | None] = _by()
-
-    internship: Mapped[Internship] = relationship(back_populates="check_ins")
-
-    __table_args__ = (sa.CheckConstraint("channel IN ('message','phone')",
-                                         name="channel_known"),)

@@ -213,10 +213,24 @@ class OutcomeInSchema(InSchema):
 # ------------------------------------------------------------------------ internships
 
 class CheckInSchema(Schema):
+    """A check-in made: the outcome of one of the internship's follow-ups."""
+
     on = fields.Date()
     channel = fields.String(metadata={"enum": ["message", "phone"]})
     note = fields.String()
     recorded_at = fields.DateTime()
+    followup_id = fields.Integer(metadata={"description": "The follow-up it closed."})
+    replayed = fields.Boolean(dump_default=False,
+                              metadata={"description": "A repeat that changed nothing."})
+
+
+class PlannedCheckInSchema(Schema):
+    """A check-in follow-up on the engine (/api/v1/followups/<followup_id>)."""
+
+    due_on = fields.Date()
+    state = fields.String(metadata={"enum": ["pending", "done", "cancelled"]})
+    outcome = fields.String(allow_none=True)
+    followup_id = fields.Integer()
 
 
 class InternshipSchema(Schema):
@@ -237,7 +251,15 @@ class InternshipSchema(Schema):
     placed_on = fields.Date(allow_none=True)
     next_check_in = fields.Function(lambda i: _next(i))
     check_ins = fields.List(fields.Nested(CheckInSchema))
+    planned_check_ins = fields.Function(lambda i: PlannedCheckInSchema(many=True).dump(
+        _planned(i)), metadata={"description": "Its check-in follow-ups, every two days."})
     version = fields.Integer()
+
+
+def _planned(internship):
+    from .internship import planned_check_ins
+
+    return planned_check_ins(internship)
 
 
 def _next(internship):
@@ -269,6 +291,17 @@ class StartInSchema(InSchema):
     end_on = fields.Date(required=True)
 
 
+class PeriodInSchema(InSchema):
+    start_on = fields.Date(required=True)
+    end_on = fields.Date(required=True)
+    version = fields.Integer(required=True, metadata={"description": "The version you read."})
+
+
+class AbandonInSchema(InSchema):
+    on = fields.Date(required=True)
+    note = fields.String(load_default="", validate=validate.Length(max=255))
+
+
 class CheckInInSchema(InSchema):
     on = fields.Date(required=True)
     channel = fields.String(required=True, validate=validate.OneOf(["message", "phone"]))
@@ -287,6 +320,8 @@ class PlaceInSchema(InSchema):
 
 class CheckInDueSchema(Schema):
     internship_id = fields.Function(lambda d: d["internship"].id)
+    followup_id = fields.Integer(metadata={"description": "The engine's follow-up due."})
+    assignee_id = fields.Integer(allow_none=True)
     trainee = fields.Nested(TraineeBriefSchema)
     due_on = fields.Date()
     status = fields.String(metadata={"enum": ["due_today", "overdue"]})

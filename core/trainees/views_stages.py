@@ -189,6 +189,7 @@ def internships():
     """Hospital internships, and the interns to check in with today."""
     return render_template("trainees/internships.html", internships=internship.list_all(),
                            due=internship.check_ins_due(), states=INTERNSHIP_STATES,
+                           planned_of=internship.planned_check_ins,
                            hospitals=partner_options("internship_hospital"))
 
 
@@ -205,8 +206,9 @@ def choose_intern():
 @bp.post("/internships/<int:internship_id>/<step>")
 @roles(*MANAGERS)
 def internship_step(internship_id, step):
-    """One internship step from its form: training, interview, start, check-in, completion,
-    placement."""
+    """One internship step from its form: training, interview, start, period change,
+    check-in (an outcome of its follow-up; the same day again changes nothing), completion,
+    abandonment, placement."""
     f = request.form
     steps = {
         "training": lambda i: internship.record_training(i, form_date("on"),
@@ -218,7 +220,10 @@ def internship_step(internship_id, step):
         "check-in": lambda i: internship.check_in(i, form_date("on"),
                                                   "phone" if f.get("channel") == "phone"
                                                   else "message", f.get("note", "")[:500]),
+        "period": lambda i: internship.change_period(i, form_date("on"), form_date("end_on"),
+                                                     f.get("version", type=int)),
         "complete": lambda i: internship.complete(i, form_date("on"), f.get("note", "")[:255]),
+        "abandon": lambda i: internship.abandon(i, form_date("on"), f.get("note", "")[:255]),
         "placement": lambda i: internship.place(i, f.get("note", "")[:255] or "—",
                                                 form_date("on")),
     }

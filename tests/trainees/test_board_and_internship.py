@@ -93,18 +93,27 @@ def test_internship_from_choice_to_placement_with_two_day_check_ins(app, api_as)
     start = api.post(f"/api/v1/internships/{iid}/start", json={
         "start_on": "2026-11-02", "end_on": "2026-11-30"}).get_json()
     assert start["status"] == "interning" and start["next_check_in"] == "2026-11-04"
+    # the check-ins are the follow-up engine's: every two days from the start to the end
+    assert [p["due_on"] for p in start["planned_check_ins"]] == [
+        f"2026-11-{d:02d}" for d in range(4, 31, 2)]
+    assert {p["state"] for p in start["planned_check_ins"]} == {"pending"}
     with app.app_context():
         due = internship.check_ins_due(today=D(2026, 11, 4))
         assert [(d["trainee"].name, d["status"]) for d in due] == [("吴海燕", "due_today")]
         assert internship.check_ins_due(today=D(2026, 11, 3)) == []
     assert api.post(f"/api/v1/internships/{iid}/check-ins", json={
         "on": "2026-11-04", "channel": "phone", "note": "适应良好"}).status_code == 201
-    assert api.get(f"/api/v1/internships/{iid}").get_json()["next_check_in"] == "2026-11-06"
+    got = api.get(f"/api/v1/internships/{iid}").get_json()
+    assert got["next_check_in"] == "2026-11-06"
+    assert got["planned_check_ins"][0]["state"] == "done"
     with app.app_context():
         assert internship.check_ins_due(today=D(2026, 11, 5)) == []
         assert internship.check_ins_due(today=D(2026, 11, 8))[0]["status"] == "overdue"
     assert api.post(f"/api/v1/internships/{iid}/complete", json={
         "completed_on": "2026-11-30"}).status_code == 200
+    states = [p["state"] for p in api.get(f"/api/v1/internships/{iid}").get_json()[
+        "planned_check_ins"]]
+    assert states == ["done"] + ["cancelled"] * 13
     done = api.post(f"/api/v1/internships/{iid}/placement", json={
         "placement": "爱维尔医院月子病房", "placed_on": "2026-12-01"}).get_json()
     assert done["status"] == "placed" and done["placement"] == "爱维尔医院月子病房"
