@@ -28,3 +28,22 @@ def test_dispatcher_ranks_asks_why_not_holds_and_assigns(page, app, matching_ord
     page.click(f"#candidates tr[data-worker='{first}'] button[value=assignment]")
     expect(page.locator("#order-worker")).to_have_text("钱阿姨")
     expect(page.locator("table.bookings tr[data-state=active]")).to_have_count(2)
+
+
+def test_dispatcher_computes_a_batch_plan_compares_and_confirms(page, app, matching_order,
+                                                               qualified):
+    from tests.orders.helpers import day
+
+    first, second = matching_order(), matching_order(preferred_time="10:00")
+    qualified(name="周阿姨"), qualified(name="吴阿姨")
+    browser_login(page, app, "dispatcher")
+    page.goto(f"/matching/plan?date={day(10).isoformat()}")
+    page.click("#plan-form button[name=go]")
+    expect(page.locator("#plan-optimal tbody tr")).to_have_count(2)
+    expect(page.locator("#plan-greedy tbody tr")).to_have_count(2)
+    expect(page.locator("#plan-gap")).to_be_visible()
+    page.click("#plan-apply button")
+    page.goto(f"/orders/{first['id']}")
+    expect(page.locator("#order-worker")).not_to_have_text("—")
+    page.goto(f"/orders/{second['id']}")
+    expect(page.locator("#order-worker")).not_to_have_text("—")
