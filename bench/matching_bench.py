@@ -178,9 +178,9 @@ def bench_candidates(app, order_ids, calls: int) -> dict:
     """p95 through the API; in process, candidates() against the read_rows floor."""
     from core.extensions import db
     from core.matching import candidates
-    from core.timeutil import utcnow
-    from core.orders.models import Order
     from core.matching.context import order_context
+    from core.orders.models import Order
+    from core.timeutil import utcnow
 
     client = app.test_client()
     token = client.post("/api/v1/auth/tokens", json={"username": "bench",
@@ -253,7 +253,7 @@ def bench_batch(orders: int = 2000, workers: int = 20000, k: int = 20, seed_: in
         cost = np.hstack([np.where(np.isfinite(score), -(1e6 + score), 1e7),
                           np.zeros((len(oi), len(oi)))])
         r, c = linear_sum_assignment(cost)
-        best = [(i, j) for i, j in zip(r, c) if j < len(wi) and cost[i, j] < 0]
+        best = [(i, j) for i, j in zip(r, c, strict=True) if j < len(wi) and cost[i, j] < 0]
         t3 = time.perf_counter()
         taken = set()
         for i in range(len(oi)):  # greedy: one order after another, best free worker

@@ -20,7 +20,6 @@ from .models import Assignment, WorkerLocation
 from .rules import core_rules
 from .scoring import score, weights
 
-
 #: every worker's average overall score and count, one grouped pass (joined, not a
 #: sub-query per worker)
 RATINGS = (sa.select(Evaluation.worker_id, sa.func.avg(Evaluation.overall).label("rating"),

@@ -9,8 +9,8 @@ Plugins add rules (:class:`core.types.MatchingRule`) checked on the worker's row
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import sqlalchemy as sa
 

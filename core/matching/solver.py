@@ -51,7 +51,7 @@ def _solve(scores: dict, orders: list, k: int | None) -> dict:
             cost[i, cols[w]] = -(_SERVE + s)
     r, c = linear_sum_assignment(cost)
     workers = list(cols)
-    return {orders[i]: workers[j] for i, j in zip(r, c) if j < m and cost[i, j] < 0}
+    return {orders[i]: workers[j] for i, j in zip(r, c, strict=True) if j < m and cost[i, j] < 0}
 
 
 def optimal(scores: dict, k: int = 20) -> Plan:
@@ -97,7 +97,8 @@ def optimal_dense(score: np.ndarray, k: int = 20) -> tuple[dict, float, int]:
         cost = np.where(np.isfinite(sub), -(_SERVE + sub), _SERVE * 10)
         cost = np.hstack([cost, np.zeros((n, n))])
         r, c = linear_sum_assignment(cost)
-        pairs = {int(i): int(cols[j]) for i, j in zip(r, c) if j < len(cols) and cost[i, j] < 0}
+        pairs = {int(i): int(cols[j]) for i, j in zip(r, c, strict=True)
+                 if j < len(cols) and cost[i, j] < 0}
         if full or len(pairs) == int(has.sum()):
             return pairs, float(sum(score[i, j] for i, j in pairs.items())), k
         k *= 2

@@ -17,7 +17,7 @@ from ..orders.views import errors_of, order_page
 from ..timeutil import to_business
 from ..workers.models import GRADE_LABELS, Worker
 from . import booking, candidates
-from .models import Assignment, KIND_LABELS, STATE_LABELS
+from .models import KIND_LABELS, STATE_LABELS, Assignment
 from .scoring import LABELS as PART_LABELS
 
 bp = Blueprint("matching", __name__, url_prefix="/matching")

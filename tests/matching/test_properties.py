@@ -70,7 +70,8 @@ def _brute(scores):
         chosen = [w for w in pick if w is not None]
         if len(chosen) != len(set(chosen)):
             continue
-        value = (len(chosen), sum(scores[o][w] for o, w in zip(orders, pick) if w is not None))
+        value = (len(chosen), sum(scores[o][w] for o, w in zip(orders, pick, strict=True)
+                                  if w is not None))
         best = max(best, value)
     return best, workers
 
