@@ -62,3 +62,19 @@ def get_order_policy(service_line, price_table):
 def get_followup_rules(service_line):
     """The follow-up rules (回访规则) of this line (followups.py)."""
     return followups.RULES if service_line == CODE else None
+
+
+@hookimpl
+def register_matching_rules(service_line):
+    """Twins (双胞胎) need a nurse with experience."""
+    from .matching import TWINS_RULE
+
+    return [TWINS_RULE] if service_line == CODE else None
+
+
+@hookimpl
+def register_score_parts(service_line):
+    """More experience counts more for twins (双胎经验)."""
+    from .matching import TWINS_PART
+
+    return [TWINS_PART] if service_line == CODE else None

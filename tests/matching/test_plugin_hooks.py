@@ -42,3 +42,19 @@ def test_plugin_rules_filter_and_explain_and_parts_are_shown(app, desk, matching
         assert why["failed"][0]["message"]["zh"] == "需要 8 年以上经验。"
     finally:
         pm.unregister(name="twins-test")
+
+
+def test_the_maternity_line_wants_experience_for_twins(app, desk, matching_order, qualified):
+    from core.extensions import db
+    from core.workers.models import Worker
+
+    order = matching_order("maternity_nurse", twins=True)
+    novice, veteran = qualified("maternity_nurse"), qualified("maternity_nurse")
+    with app.app_context():
+        db.session.get(Worker, novice).years_experience = 1
+        db.session.commit()
+    items = desk.get(f"/api/v1/orders/{order['id']}/candidates").get_json()["items"]
+    assert [c["worker_id"] for c in items] == [veteran]
+    assert items[0]["parts"]["twins"] == 0.5  # 5 years of 10, weight 1
+    why = desk.get(f"/api/v1/orders/{order['id']}/candidates/{novice}/why-not").get_json()
+    assert [f["code"] for f in why["failed"]] == ["twins_experience"]
