@@ -44,9 +44,8 @@ class Trainee(db.Model):
     service_lines: Mapped[list] = mapped_column(sa.JSON, default=list)
     notes: Mapped[str] = mapped_column(sa.Text, default="")
     stage: Mapped[str] = mapped_column(sa.String(24), default="registered", index=True)
-    #: the worker (workers.id) she became at graduation; kept without a foreign key so the
-    #: trainees area does not depend on the workers table being defined
-    worker_id: Mapped[int | None] = mapped_column(unique=True)
+    #: the worker she became at graduation (毕业转为阿姨)
+    worker_id: Mapped[int | None] = mapped_column(sa.ForeignKey("workers.id"), unique=True)
     graduated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
