@@ -2,6 +2,7 @@
 never negative, lines add up to the total, and a larger area never costs less."""
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from hypothesis import given, settings
@@ -43,7 +44,7 @@ def intakes(draw) -> dict:
         "dirt_level": draw(st.sampled_from([code for code, _zh, _en in DIRT_LEVELS])),
         "frequency": frequency,
         "visits": None if frequency == "one_off" else draw(st.integers(1, MAX_VISITS)),
-        "preferred_date": draw(st.dates()),
+        "preferred_date": draw(st.dates(min_value=date(2020, 1, 1), max_value=date(2100, 12, 31))),
     }
 
 
