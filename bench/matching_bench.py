@@ -120,13 +120,15 @@ def seed(app, workers: int, assignments: int, customers: int) -> dict:
                 ts, 1) for i in range(n_orders)))
         oid = [r[0] for r in conn.execute("SELECT id FROM orders ORDER BY id").fetchall()]
         per_worker = assignments // len(wid)
-        start0 = now - dt.timedelta(days=400)
+        start0 = now - dt.timedelta(days=330)
 
         def bookings():
-            for w in wid:  # consecutive, never overlapping: past and future
-                t = start0 + dt.timedelta(hours=rng.randint(0, 72))
+            # consecutive, never overlapping, about 11 months back to a few weeks ahead:
+            # 70 % 4-hour visits, 30 % 26-day terms, 10–40 days apart
+            for w in wid:
+                t = start0 + dt.timedelta(hours=rng.randint(0, 24 * 30))
                 for _ in range(per_worker):
-                    length = dt.timedelta(hours=4) if rng.random() < 0.8 else \
+                    length = dt.timedelta(hours=4) if rng.random() < 0.7 else \
                         dt.timedelta(days=26)
                     end = t + length
                     s, e = (t, end) if dialect == "postgresql" else (
@@ -134,7 +136,7 @@ def seed(app, workers: int, assignments: int, customers: int) -> dict:
                         end.replace(tzinfo=None).isoformat(" "))
                     yield (w, oid[rng.randrange(len(oid))], "assignment", "active", s, e, "",
                            ts, "")
-                    t = end + dt.timedelta(days=rng.randint(1, 3))
+                    t = end + dt.timedelta(days=rng.randint(10, 40))
         write("assignments", ["worker_id", "order_id", "kind", "state", "starts_at", "ends_at",
                               "reason", "created_at", "end_reason"], bookings())
         write("evaluations", ["worker_id", "source", "verdict", "overall", "notes",
@@ -290,6 +292,8 @@ def main() -> int:
     parser.add_argument("--batch-only", action="store_true")
     parser.add_argument("--existing", help="a database this script already filled "
                                            "(skips generation, keeps it)")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the generated database (its URL is printed) for --existing")
     args = parser.parse_args()
     report = {"batch": bench_batch()}
     print(json.dumps(report["batch"], ensure_ascii=False), flush=True)
@@ -321,10 +325,13 @@ def main() -> int:
             ids = seed(app, args.workers, args.assignments, args.customers)
             orders = make_orders(app, ids["customers"], _user(app), 60)
             report["generation_s"] = ids["seconds"]
-        report["candidates"] = bench_candidates(app, orders, args.calls)
+        if args.calls:
+            report["candidates"] = bench_candidates(app, orders, args.calls)
         print(json.dumps(report, ensure_ascii=False, indent=1), flush=True)
     finally:
-        if drop:
+        if args.keep and not args.existing:
+            print(f"kept: {url}", flush=True)
+        elif drop:
             drop_database(*drop)
     return 0
 

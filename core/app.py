@@ -59,6 +59,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     plugin_manager.init_app(app)
     _register_core_areas(app, api)
+    from .matching import profiles
+
+    profiles.install()
     register_error_handlers(app)
     _register_request_hooks(app)
     _register_template_helpers(app)
