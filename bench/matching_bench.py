@@ -145,12 +145,30 @@ def seed(app, workers: int, assignments: int, customers: int) -> dict:
                for _ in range(len(wid) * 2)))
         raw.commit()
         raw.close()
-        with db.engine.begin() as c:
-            c.execute(sa.text("ANALYZE"))
         elapsed = time.monotonic() - t0
+        t1 = time.monotonic()
+        _rebuild_profiles(db)
+        print(f"[{dialect}] matching profiles rebuilt in {time.monotonic() - t1:.1f} s",
+              flush=True)
         print(f"[{dialect}] generated {len(wid):,} workers, {per_worker * len(wid):,} "
               f"assignments, {len(cid):,} customers in {elapsed:.1f} s", flush=True)
         return {"customers": cid, "seconds": round(elapsed, 1)}
+
+
+def _rebuild_profiles(db) -> None:
+    """The generator writes around the ORM, so the matching profiles are rebuilt (as
+    after any bulk import), then the planner's statistics refreshed."""
+    from core.matching import profiles
+
+    from core.matching.models import Assignment
+
+    db.create_all()  # a database kept from before the profiles existed
+    for index in Assignment.__table__.indexes:
+        index.create(db.engine, checkfirst=True)
+    profiles.rebuild()
+    db.session.commit()
+    with db.engine.begin() as c:
+        c.execute(sa.text("ANALYZE"))
 
 
 def make_orders(app, customers, user_id, count: int) -> list[int]:
@@ -292,6 +310,8 @@ def main() -> int:
     parser.add_argument("--batch-only", action="store_true")
     parser.add_argument("--existing", help="a database this script already filled "
                                            "(skips generation, keeps it)")
+    parser.add_argument("--rebuild", action="store_true",
+                        help="with --existing: rebuild the matching profiles first")
     parser.add_argument("--keep", action="store_true",
                         help="keep the generated database (its URL is printed) for --existing")
     args = parser.parse_args()
@@ -318,6 +338,12 @@ def main() -> int:
         if args.existing:
             with app.app_context():
                 from core.extensions import db
+                from core.matching.profiles import MatchingProfile
+
+                if args.rebuild or not sa.inspect(db.engine).has_table(
+                        MatchingProfile.__tablename__) or \
+                        not db.session.query(MatchingProfile).first():
+                    _rebuild_profiles(db)
 
                 orders = list(db.session.scalars(sa.text(
                     "SELECT id FROM orders WHERE number LIKE 'JZM%' ORDER BY id")))

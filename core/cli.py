@@ -25,7 +25,8 @@ from .access import ROLES
 #: ``core.demo`` (the demo data loader) also offers ``DEMO_LOGIN = (username, password)``,
 #: which ``serve`` prints when that account exists.
 CONTRIBUTED_COMMANDS = (("core.demo", "demo_data", "demo-data"),
-                        ("core.followups.cli", "followups_group", "followups"))
+                        ("core.followups.cli", "followups_group", "followups"),
+                        ("core.matching.cli", "matching_group", "matching"))
 
 
 def _create_app():

@@ -221,21 +221,34 @@ class MatchingRule:
     may be sent. ``worker`` is a read-only dict of her matching fields (``id``, ``name``,
     ``age``, ``hometown``, ``dialect``, ``years_experience``, ``grade``, ``rating``,
     ``ratings_count``); ``intake`` is the order's stored intake. ``message`` says what
-    failing it means (a ``core.Msg``), shown in "why not her?"."""
+    failing it means (a ``core.Msg``), shown in "why not her?".
+
+    ``where(intake, profile)`` (optional, recommended) is the same rule as an SQL
+    condition on the columns of ``profile`` (:class:`core.matching.profiles.MatchingProfile`:
+    ``years_experience``, ``grade_rank``, ``birth_date``, ``hometown``, ``dialect``,
+    ``district`` …), or ``None`` when it does not apply to this intake. With it the
+    database ranks the candidates; without it every candidate is read and checked in
+    Python, which is correct but slower on a large staff."""
 
     code: str
     message: object
     check: Callable[[dict, dict], bool]
+    where: Callable[[dict, object], object] | None = None
 
 
 @dataclass(frozen=True)
 class ScorePart:
     """A part of the matching score (评分项) a plugin adds (``register_score_parts``):
     ``score(intake, worker)`` returns 0…1 (same dicts as :class:`MatchingRule`); the
-    part counts ``weight`` times (config ``MATCHING_WEIGHTS[code]`` overrides)."""
+    part counts ``weight`` times (config ``MATCHING_WEIGHTS[code]`` overrides).
+
+    ``expr(intake, profile)`` (optional, recommended) is the same part as an SQL
+    expression (0…1) on the profile's columns, so the database can rank; it must
+    agree with ``score``."""
 
     code: str
     label_zh: str
     label_en: str
     weight: float
     score: Callable[[dict, dict], float]
+    expr: Callable[[dict, object], object] | None = None

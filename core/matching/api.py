@@ -123,10 +123,10 @@ def unexclude_worker(customer_id, worker_id):
 def list_candidates(args, order_id):
     """Workers who pass every hard rule for the order, ranked by score with its parts
     (filters ``min_grade``, ``min_rating``, ``district``, ``q`` name; paged)."""
-    ranked = candidates.candidates(order_id, args)
     page, per_page = args["page"], args["per_page"]
-    return {"items": ranked[(page - 1) * per_page: page * per_page], "total": len(ranked),
-            "page": page, "per_page": per_page, "pages": -(-len(ranked) // per_page)}
+    found = candidates.ranking(order_id, args, page, per_page)
+    return {"items": found.items, "total": found.total, "page": page, "per_page": per_page,
+            "pages": -(-found.total // per_page)}
 
 
 @blp.route("/orders/<int:order_id>/candidates/<int:worker_id>/why-not")

@@ -1,8 +1,22 @@
-"""Candidates for one order (候选阿姨): hard rules filtered in SQL, a columnar read of the
-fields the score needs (never every worker as an ORM object), the score with its parts,
-and "why not her?" (为什么不是她) — the rules a named worker fails.
+"""Candidates for one order (候选阿姨), ranked in the database.
+
+The pool is read from :class:`~core.matching.profiles.MatchingProfile` (one row per
+worker and line): her line, status (空闲), credentials valid through the whole period
+(``valid_until``), not on the customer's "do not send" list, and free — no booking in
+force overlapping the period, asked live of ``assignments``. The score and its parts
+(:mod:`core.matching.scoring`) are SQL expressions, so the database ranks every
+candidate and only the requested page leaves it. A plugin rule or score part that
+gives an SQL form (``MatchingRule.where``, ``ScorePart.expr``) joins the query; one
+that does not sends the ranking down the Python path (every candidate read once,
+scored by :func:`rank` — correct, slower).
+
+"Why not her?" (为什么不是她) asks each core rule of the source tables separately
+(:mod:`core.matching.rules`), so it names exactly which credential fails.
 """
 from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 
@@ -14,65 +28,185 @@ from ..messages import Msg
 from ..orders.models import Order
 from ..plugins import matching_rules, score_parts
 from ..timeutil import utcnow
-from ..workers.models import Worker, WorkerServiceLine
+from ..workers.models import GRADES, Worker, WorkerServiceLine
 from .context import OrderContext, order_context
-from .models import Assignment, WorkerLocation
-from .rules import core_rules
-from .scoring import score, weights
-
-#: every worker's average overall score and count, one grouped pass (joined, not a
-#: sub-query per worker)
-RATINGS = (sa.select(Evaluation.worker_id, sa.func.avg(Evaluation.overall).label("rating"),
-                     sa.func.count().label("ratings_count"))
-           .group_by(Evaluation.worker_id).subquery("ratings"))
+from .profiles import MatchingProfile as P
+from .rules import WORKING_STATUSES, busy_workers, core_rules, excluded_by_customer
+from .scoring import grade_value, score, weights
 
 
-def worker_columns(ctx: OrderContext) -> list:
-    """The columns matching reads for each worker: her facts, location, rating,
-    history with this customer and the end of her last assignment."""
-    served = sa.exists().where(Order.worker_id == Worker.id,
-                               Order.customer_id == ctx.customer_id, Order.id != ctx.order_id)
-    customer_rating = sa.select(sa.func.max(Evaluation.overall)).where(
-        Evaluation.worker_id == Worker.id, Evaluation.order_id == Order.id,
-        Order.customer_id == ctx.customer_id).scalar_subquery()
-    last_end = sa.select(sa.func.max(Assignment.ends_at)).where(
-        Assignment.worker_id == Worker.id, Assignment.kind == "assignment",
-        Assignment.state != "released", Assignment.ends_at <= ctx.now).scalar_subquery()
-    return [Worker.id, Worker.name, Worker._birth_date.label("birth_date"), Worker.hometown,
-            Worker.dialect, Worker.years_experience, Worker.grade,
-            WorkerLocation.district, WorkerLocation.latitude, WorkerLocation.longitude,
-            RATINGS.c.rating, sa.func.coalesce(RATINGS.c.ratings_count, 0).label("ratings_count"),
-            served.label("served"),
-            customer_rating.label("customer_rating"), last_end.label("last_end")]
+@dataclass
+class Ranking:
+    """One page of the ranked candidates and how many there are in all."""
+
+    total: int
+    items: list[dict]
 
 
-def _select(ctx: OrderContext, *extra):
-    return (sa.select(*worker_columns(ctx), *extra)
-            .outerjoin(WorkerLocation, WorkerLocation.worker_id == Worker.id)
-            .outerjoin(RATINGS, RATINGS.c.worker_id == Worker.id))
+def _float(x):
+    return sa.cast(x, sa.Float)
 
 
-def _row(ctx: OrderContext, m) -> dict:
-    row = dict(m)
-    row["age"] = age_on(row["birth_date"], ctx.period.first_day)
-    row["rating"] = None if row["rating"] is None else float(row["rating"])
-    row["served"] = bool(row["served"])
-    return row
+def _case01(cond) -> sa.ColumnElement:
+    return sa.case((cond, 1.0), else_=0.0)
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February → 28 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _contains(column, text: str) -> sa.ColumnElement:
+    """``text`` occurs in ``column`` (case-sensitive on both databases)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return sa.func.strpos(column, text) > 0
+    return sa.func.instr(column, text) > 0
+
+
+def _customer_history(ctx: OrderContext):
+    served = (sa.select(Order.worker_id.label("worker_id"))
+              .where(Order.customer_id == ctx.customer_id, Order.id != ctx.order_id,
+                     Order.worker_id.is_not(None))
+              .group_by(Order.worker_id).subquery("served"))
+    rated = (sa.select(Evaluation.worker_id.label("worker_id"),
+                       sa.func.max(Evaluation.overall).label("best"))
+             .join(Order, Evaluation.order_id == Order.id)
+             .where(Order.customer_id == ctx.customer_id)
+             .group_by(Evaluation.worker_id).subquery("rated"))
+    return served, rated
+
+
+def _rating_value():
+    return sa.case((P.ratings_count == 0, None),
+                   else_=_float(P.rating_sum) / P.ratings_count)
+
+
+def sql_parts(ctx: OrderContext, served, rated) -> dict[str, sa.ColumnElement]:
+    """Core's score parts (each 0…1) as SQL expressions over the profile — the same
+    formulas as the Python ones in :mod:`core.matching.scoring`."""
+    rating = sa.case((P.ratings_count == 0, 0.6),
+                     else_=(_float(P.rating_sum) / P.ratings_count - 1) / 4)
+    experience = sa.case((P.years_experience >= 15, 1.0),
+                         else_=_float(P.years_experience) / 15)
+    grade = sa.case({i: grade_value(i, ctx.grade_asked) for i in range(len(GRADES))},
+                    value=P.grade_rank, else_=grade_value(0, ctx.grade_asked))
+    if not ctx.district:
+        by_district = sa.literal(0.5)
+    else:
+        by_district = sa.case((P.district == "", 0.5), (P.district == ctx.district, 0.8),
+                              else_=0.3)
+    if ctx.latitude is not None and ctx.longitude is not None:
+        p1 = sa.literal(ctx.latitude * 3.141592653589793 / 180)
+        p2 = sa.func.radians(P.latitude)
+        half = sa.func.sin((p2 - p1) / 2)
+        half_lon = sa.func.sin(sa.func.radians(P.longitude - ctx.longitude) / 2)
+        a = half * half + sa.func.cos(p1) * sa.func.cos(p2) * half_lon * half_lon
+        root = sa.func.sqrt(a)
+        km = 12742.0 * sa.func.asin(sa.case((root > 1.0, 1.0), else_=root))
+        distance = sa.case(
+            (sa.and_(P.latitude.is_not(None), P.longitude.is_not(None)),
+             sa.case((km >= 30, 0.0), else_=1 - km / 30)),
+            else_=by_district)
+    else:
+        distance = by_district
+    checks = _preference_checks(ctx)
+    preferences = (sum(checks, sa.literal(0.0)) / len(checks)) if checks else sa.literal(0.5)
+    continuity = sa.case((served.c.worker_id.is_(None), 0.0), (rated.c.best.is_(None), 0.6),
+                         (rated.c.best >= 4, 1.0), (rated.c.best >= 3, 0.5), else_=0.0)
+    waited = ctx.now.timestamp() - P.last_end_epoch
+    fairness = sa.case((P.last_end_epoch.is_(None), 1.0), (waited >= 60 * 86400, 1.0),
+                       (waited < 86400, 0.0), else_=sa.func.floor(waited / 86400) / 60)
+    return {"rating": rating, "experience": experience, "grade": grade,
+            "distance": distance, "preferences": preferences, "continuity": continuity,
+            "fairness": fairness}
+
+
+def _preference_checks(ctx: OrderContext) -> list:
+    prefs, checks = ctx.preferences, []
+    lo, hi = prefs.get("worker_age_min"), prefs.get("worker_age_max")
+    if lo is not None or hi is not None:
+        day = ctx.period.first_day
+        oldest_excluded = _years_before(day, int(hi or 200) + 1)  # age ≤ hi ⟺ born after
+        checks.append(_case01(sa.and_(P.birth_date <= _years_before(day, int(lo or 0)),
+                                      P.birth_date > oldest_excluded)))
+    if prefs.get("hometown"):
+        checks.append(_case01(_contains(P.hometown, str(prefs["hometown"]))))
+    if prefs.get("dialect"):
+        checks.append(_case01(P.dialect == str(prefs["dialect"])))
+    if prefs.get("min_experience_years") is not None:
+        checks.append(_case01(P.years_experience >= prefs["min_experience_years"]))
+    return checks
+
+
+def pool(ctx: OrderContext) -> list:
+    """Core's hard rules as conditions on the profile (see :mod:`core.matching.rules`)."""
+    return [P.service_line == ctx.service_line, P.status.in_(WORKING_STATUSES),
+            P.valid_until >= ctx.period.last_day,
+            ~excluded_by_customer(ctx, P.worker_id), P.worker_id.not_in(busy_workers(ctx))]
+
+
+def _filters(args: dict) -> list:
+    out = []
+    if args.get("min_grade") in GRADES:
+        out.append(P.grade_rank >= GRADES.index(args["min_grade"]))
+    if args.get("district"):
+        out.append(P.district == args["district"])
+    if args.get("q"):
+        out.append(P.name.contains(args["q"], autoescape=True))
+    if args.get("min_rating") is not None:
+        out.append(sa.func.coalesce(_rating_value(), 0.0) >= args["min_rating"])
+    return out
+
+
+_FIELDS = (P.worker_id.label("id"), P.name, P.birth_date, P.hometown, P.dialect,
+           P.years_experience, P.grade, P.district, P.latitude, P.longitude,
+           P.rating_sum, P.ratings_count, P.last_end_epoch)
+
+
+def _item(ctx: OrderContext, m) -> dict:
+    """A profile row as the candidate dict (and the row plugins' rules see)."""
+    count = m["ratings_count"] or 0
+    last = m["last_end_epoch"]
+    return {"id": m["id"], "name": m["name"],
+            "age": age_on(m["birth_date"], ctx.period.first_day),
+            "birth_date": m["birth_date"], "hometown": m["hometown"],
+            "dialect": m["dialect"] or None, "years_experience": m["years_experience"],
+            "grade": m["grade"], "district": m["district"] or None,
+            "latitude": m["latitude"], "longitude": m["longitude"],
+            "rating": m["rating_sum"] / count if count else None, "ratings_count": count,
+            "served": m.get("served_id") is not None, "customer_rating": m.get("best"),
+            "last_end": None if last is None else dt.datetime.fromtimestamp(
+                last, dt.timezone.utc)}
+
+
+def _select(ctx: OrderContext, served, rated, *extra):
+    return (sa.select(*_FIELDS, served.c.worker_id.label("served_id"), rated.c.best, *extra)
+            .select_from(P)
+            .outerjoin(served, served.c.worker_id == P.worker_id)
+            .outerjoin(rated, rated.c.worker_id == P.worker_id))
+
+
+def _no_jit() -> None:
+    if db.session.get_bind().dialect.name == "postgresql":
+        # a short OLTP read: JIT compiling it costs more than the query
+        db.session.execute(sa.text("SET LOCAL jit = off"))
 
 
 def read_rows(ctx: OrderContext, filters=()) -> list[dict]:
-    """One columnar read of every worker passing core's hard rules (and ``filters``)."""
-    stmt = _select(ctx).where(*(r.clause(ctx) for r in core_rules(ctx)), *filters)
-    if db.session.get_bind().dialect.name == "postgresql":
-        # a short OLTP read: JIT compiling it costs more than the query (≈1.3 s at 100k)
-        db.session.execute(sa.text("SET LOCAL jit = off"))
-    return [_row(ctx, m) for m in db.session.execute(stmt).mappings()]
+    """Every worker passing core's hard rules (and ``filters``), one columnar read of
+    the fields the score needs (the Python path, and the benchmark's floor)."""
+    served, rated = _customer_history(ctx)
+    _no_jit()
+    stmt = _select(ctx, served, rated).where(*pool(ctx), *filters)
+    return [_item(ctx, m) for m in db.session.execute(stmt).mappings()]
 
 
 def rank(ctx: OrderContext, rows: list[dict], plugin_rules=(), extra_parts=(),
          weight: dict | None = None) -> list[dict]:
-    """Rows passing the plugins' rules, scored and ranked: highest total first, then
-    lowest id (a stable order)."""
+    """The Python path: rows passing the plugins' rules, scored (``scoring.score``) and
+    ranked — highest total first, then lowest id."""
     weight = weight or weights(extra_parts)
     out = []
     for row in rows:
@@ -84,17 +218,30 @@ def rank(ctx: OrderContext, rows: list[dict], plugin_rules=(), extra_parts=(),
     return out
 
 
-def _filters(args: dict) -> list:
-    from ..workers.models import GRADES
-
-    out = []
-    if args.get("min_grade") in GRADES:
-        out.append(Worker.grade.in_(GRADES[GRADES.index(args["min_grade"]):]))
-    if args.get("district"):
-        out.append(WorkerLocation.district == args["district"])
-    if args.get("q"):
-        out.append(Worker.name.contains(args["q"]))
-    return out
+def _ranked_in_sql(ctx, filters, rules, extra, page: int, per_page: int) -> Ranking:
+    served, rated = _customer_history(ctx)
+    weight = weights(extra)
+    parts = sql_parts(ctx, served, rated)
+    parts.update({p.code: p.expr(ctx.intake, P) for p in extra})
+    cond = [c for c in (r.where(ctx.intake, P) for r in rules) if c is not None]
+    total = sum((expr * weight[code] for code, expr in parts.items()), sa.literal(0.0))
+    scored = _select(ctx, served, rated, *(e.label(f"p_{c}") for c, e in parts.items()),
+                     total.label("score")).where(
+        *pool(ctx), *filters, *cond).subquery("scored")
+    _no_jit()
+    rows = db.session.execute(
+        sa.select(scored, sa.func.count().over().label("n"))
+        .order_by(scored.c.score.desc(), scored.c.id)
+        .limit(per_page).offset((page - 1) * per_page)).mappings().all()
+    count = rows[0]["n"] if rows else db.session.scalar(
+        sa.select(sa.func.count()).select_from(scored))
+    items = []
+    for m in rows:
+        item = _item(ctx, m)
+        item["score"] = round(float(m["score"]), 6)
+        item["parts"] = {c: round(float(m[f"p_{c}"]) * weight[c], 4) for c in parts}
+        items.append(item)
+    return Ranking(count, items)
 
 
 def get_context(order_id: int) -> OrderContext:
@@ -105,15 +252,26 @@ def get_context(order_id: int) -> OrderContext:
     return order_context(order, utcnow())
 
 
-def candidates(order_id: int, args: dict | None = None) -> list[dict]:
-    """The order's candidates, ranked, each with ``score`` and ``parts``."""
+def ranking(order_id: int, args: dict | None = None, page: int = 1,
+            per_page: int | None = None) -> Ranking:
+    """One page (all when ``per_page`` is None) of the order's candidates, ranked, each
+    with ``score`` and ``parts``; filters ``min_grade``, ``district``, ``q`` (name),
+    ``min_rating``."""
     args = args or {}
     ctx = get_context(order_id)
-    rows = read_rows(ctx, _filters(args))
-    ranked = rank(ctx, rows, matching_rules(ctx.service_line), score_parts(ctx.service_line))
-    if args.get("min_rating") is not None:
-        ranked = [r for r in ranked if (r["rating"] or 0) >= args["min_rating"]]
-    return ranked
+    rules, extra = matching_rules(ctx.service_line), score_parts(ctx.service_line)
+    filters = _filters(args)
+    if all(r.where for r in rules) and all(p.expr for p in extra):
+        return _ranked_in_sql(ctx, filters, rules, extra, page, per_page or 10**9)
+    ranked = rank(ctx, read_rows(ctx, filters), rules, extra)
+    if per_page is None:
+        return Ranking(len(ranked), ranked)
+    return Ranking(len(ranked), ranked[(page - 1) * per_page: page * per_page])
+
+
+def candidates(order_id: int, args: dict | None = None) -> list[dict]:
+    """The order's candidates, all of them, ranked (see :func:`ranking`)."""
+    return ranking(order_id, args).items
 
 
 def why_not(order_id: int, worker_id: int) -> dict:
@@ -122,16 +280,24 @@ def why_not(order_id: int, worker_id: int) -> dict:
     ctx = get_context(order_id)
     rules = core_rules(ctx)
     cols = [sa.case((r.clause(ctx), 1), else_=0).label(f"ok_{i}") for i, r in enumerate(rules)]
-    found = db.session.execute(_select(ctx, *cols).where(Worker.id == worker_id)).mappings().first()
+    found = db.session.execute(sa.select(Worker.name, *cols).where(Worker.id == worker_id)
+                               ).mappings().first()
     if found is None:
         raise NotFound(Msg("No such worker.", "没有该阿姨。"))
     failed = [{"code": r.code, "message": _msg(r.message)}
               for i, r in enumerate(rules) if not found[f"ok_{i}"]]
-    row = _row(ctx, {k: v for k, v in found.items() if not k.startswith("ok_")})
+    out = {"worker_id": worker_id, "name": found["name"], "failed": failed}
+    if failed:
+        return out
+    served, rated = _customer_history(ctx)
+    row = db.session.execute(_select(ctx, served, rated).where(
+        P.worker_id == worker_id, P.service_line == ctx.service_line)).mappings().first()
+    if row is None:  # profile not built yet (a bulk load without rebuild)
+        return out
+    row = _item(ctx, row)
     for rule in matching_rules(ctx.service_line):
         if not rule.check(ctx.intake, row):
             failed.append({"code": rule.code, "message": _msg(rule.message)})
-    out = {"worker_id": worker_id, "name": row["name"], "failed": failed}
     if not failed:
         extra = score_parts(ctx.service_line)
         out["score"], out["parts"] = score(ctx, row, weights(extra), extra)

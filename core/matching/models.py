@@ -61,6 +61,11 @@ class Assignment(db.Model):
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_starts"),
         sa.CheckConstraint("kind = 'hold' OR expires_at IS NULL", name="only_holds_expire"),
         sa.Index("ix_assignments_worker_period", "worker_id", "starts_at", "ends_at"),
+        # "who is busy then?": only bookings in force ending after the period starts
+        sa.Index("ix_assignments_active_ends", "ends_at", "starts_at", "worker_id", "order_id",
+                 "expires_at",
+                 postgresql_where=sa.text("state = 'active'"),
+                 sqlite_where=sa.text("state = 'active'")),
     )
 
 

@@ -59,7 +59,7 @@ class MatchingProfile(db.Model):
     longitude: Mapped[float | None] = mapped_column(sa.Float)
     rating_sum: Mapped[int] = mapped_column(default=0)
     ratings_count: Mapped[int] = mapped_column(default=0)
-    last_end_epoch: Mapped[int | None] = mapped_column(sa.BigInteger)
+    last_end_epoch: Mapped[float | None] = mapped_column(sa.Float)
     valid_until: Mapped[dt.date | None] = mapped_column(sa.Date)
 
     __table_args__ = (
@@ -67,12 +67,14 @@ class MatchingProfile(db.Model):
     )
 
 
-def _epoch(value: dt.datetime | None) -> int | None:
+def _epoch(value: dt.datetime | str | None) -> float | None:
     if value is None:
         return None
+    if isinstance(value, str):  # SQLite's max() returns the stored text
+        value = dt.datetime.fromisoformat(value)
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.timezone.utc)
-    return int(value.timestamp())
+    return value.timestamp()
 
 
 def _rows_for(conn, worker_ids: list[int]) -> list[dict]:
@@ -152,8 +154,11 @@ def refresh(conn, worker_ids) -> None:
 
 def rebuild(session=None) -> int:
     """Recompute every profile (after a bulk load); returns the rows written."""
-    session = session or db.session
-    conn = session.connection()
+    return rebuild_on((session or db.session).connection())
+
+
+def rebuild_on(conn) -> int:
+    """:func:`rebuild` on a connection (the migration that creates the table uses it)."""
     table = MatchingProfile.__table__
     conn.execute(table.delete())
     ids = [r[0] for r in conn.execute(sa.select(Worker.__table__.c.id).order_by(

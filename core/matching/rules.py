@@ -53,17 +53,37 @@ def _credential(kind: str):
     return clause
 
 
+def _in_force_then(ctx: OrderContext) -> list:
+    return [Assignment.state == "active",
+            Assignment.ends_at > ctx.period.starts_at, Assignment.starts_at < ctx.period.ends_at,
+            sa.or_(Assignment.expires_at.is_(None), Assignment.expires_at > ctx.now),
+            Assignment.order_id != ctx.order_id]
+
+
+def busy(ctx: OrderContext, worker_id) -> sa.Exists:
+    """She (``worker_id``: a column or value) has a booking in force overlapping the
+    order's period (other than the order's own)."""
+    return sa.exists().where(Assignment.worker_id == worker_id, *_in_force_then(ctx))
+
+
+def busy_workers(ctx: OrderContext) -> sa.Select:
+    """Every worker with a booking in force overlapping the order's period — one scan
+    of the bookings that end after it starts (``ix_assignments_active_ends``)."""
+    return sa.select(Assignment.worker_id).where(*_in_force_then(ctx))
+
+
+def excluded_by_customer(ctx: OrderContext, worker_id) -> sa.Exists:
+    """She is on the order's customer's "do not send" list."""
+    return sa.exists().where(CustomerExcludedWorker.worker_id == worker_id,
+                             CustomerExcludedWorker.customer_id == ctx.customer_id)
+
+
 def _free(ctx):
-    return ~sa.exists().where(
-        Assignment.worker_id == Worker.id, Assignment.state == "active",
-        sa.or_(Assignment.expires_at.is_(None), Assignment.expires_at > ctx.now),
-        Assignment.starts_at < ctx.period.ends_at, Assignment.ends_at > ctx.period.starts_at,
-        Assignment.order_id != ctx.order_id)
+    return ~busy(ctx, Worker.id)
 
 
 def _not_excluded(ctx):
-    return ~sa.exists().where(CustomerExcludedWorker.worker_id == Worker.id,
-                              CustomerExcludedWorker.customer_id == ctx.customer_id)
+    return ~excluded_by_customer(ctx, Worker.id)
 
 
 _KIND_NAMES = {"health_certificate": ("health certificate", "健康证"),

@@ -50,8 +50,12 @@ def experience(ctx, w) -> float:
 def grade(ctx, w) -> float:
     """Her grade (等级) against the grade asked: as asked is best, above slightly less,
     below drops fast; with no grade asked, higher is better."""
-    mine = _RANK.get(w["grade"], 0)
-    asked = _RANK.get(ctx.grade_asked)
+    return grade_value(_RANK.get(w["grade"], 0), ctx.grade_asked)
+
+
+def grade_value(mine: int, asked_grade: str | None) -> float:
+    """The grade part for her grade's rank ``mine`` (0 = lowest) and the grade asked."""
+    asked = _RANK.get(asked_grade)
     if asked is None:
         return (mine + 1) / len(GRADES)
     gap = mine - asked

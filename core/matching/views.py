@@ -61,8 +61,8 @@ def matching_for(order) -> dict:
             "min_rating": float(request.args["m_rating"]) if _int(
                 request.args.get("m_rating")) else None}
     try:
-        ranked = candidates.candidates(order.id, args)
-        out["candidates"], out["total"] = ranked[:PER_PAGE], len(ranked)
+        found = candidates.ranking(order.id, args, 1, PER_PAGE)
+        out["candidates"], out["total"] = found.items, found.total
         named = _named_worker(request.args.get("why"))
         if named:
             out["why"] = candidates.why_not(order.id, named)
