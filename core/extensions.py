@@ -27,3 +27,16 @@ migrate = Migrate()
 login_manager = LoginManager()
 babel = Babel()
 csrf = CSRFProtect()
+
+
+def only_for(dialect: str):
+    """An Alembic ``include_object`` that leaves out schema objects meant for another
+    database (an ``Index(...).ddl_if(dialect=...)``), so comparing the models with a
+    database of ``dialect`` does not ask for them."""
+    def include(obj, name, type_, reflected, compare_to) -> bool:
+        cond = getattr(obj, "_ddl_if", None)
+        wanted = getattr(cond, "dialect", None)
+        if wanted is None:
+            return True
+        return dialect in ((wanted,) if isinstance(wanted, str) else tuple(wanted))
+    return include

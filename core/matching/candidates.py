@@ -65,17 +65,40 @@ def _contains(column, text: str) -> sa.ColumnElement:
     return sa.func.instr(column, text) > 0
 
 
-def _customer_history(ctx: OrderContext):
-    served = (sa.select(Order.worker_id.label("worker_id"))
-              .where(Order.customer_id == ctx.customer_id, Order.id != ctx.order_id,
-                     Order.worker_id.is_not(None))
-              .group_by(Order.worker_id).subquery("served"))
-    rated = (sa.select(Evaluation.worker_id.label("worker_id"),
-                       sa.func.max(Evaluation.overall).label("best"))
-             .join(Order, Evaluation.order_id == Order.id)
-             .where(Order.customer_id == ctx.customer_id)
-             .group_by(Evaluation.worker_id).subquery("rated"))
-    return served, rated
+@dataclass(frozen=True)
+class History:
+    """The customer's history with workers: who served her before (another order of
+    hers had her as its worker) and each worker's best evaluation on her orders."""
+
+    served: frozenset
+    best: dict
+
+    def continuity(self, worker_id) -> sa.ColumnElement:
+        """The continuity part (``scoring.continuity``) as a CASE on the worker id."""
+        values = {}
+        for wid in self.served:
+            best = self.best.get(wid)
+            values[wid] = 0.6 if best is None else (
+                1.0 if best >= 4 else (0.5 if best >= 3 else 0.0))
+        values = {w: v for w, v in values.items() if v}
+        if not values:
+            return sa.literal(0.0)
+        return sa.case(values, value=worker_id, else_=0.0)
+
+
+def customer_history(ctx: OrderContext) -> History:
+    """Read once per request: a customer has served few workers, so the answer is
+    small and joins the ranking as literals."""
+    order_ids = list(db.session.scalars(sa.select(Order.id).where(
+        Order.customer_id == ctx.customer_id)))
+    served = frozenset(db.session.scalars(sa.select(Order.worker_id).where(
+        Order.customer_id == ctx.customer_id, Order.id != ctx.order_id,
+        Order.worker_id.is_not(None)).distinct()))
+    best = dict(db.session.execute(
+        sa.select(Evaluation.worker_id, sa.func.max(Evaluation.overall))
+        .where(Evaluation.order_id.in_(order_ids)).group_by(Evaluation.worker_id)).all()
+    ) if order_ids else {}
+    return History(served, best)
 
 
 def _rating_value():
@@ -83,7 +106,7 @@ def _rating_value():
                    else_=_float(P.rating_sum) / P.ratings_count)
 
 
-def sql_parts(ctx: OrderContext, served, rated) -> dict[str, sa.ColumnElement]:
+def sql_parts(ctx: OrderContext, history: History) -> dict[str, sa.ColumnElement]:
     """Core's score parts (each 0…1) as SQL expressions over the profile — the same
     formulas as the Python ones in :mod:`core.matching.scoring`."""
     rating = sa.case((P.ratings_count == 0, 0.6),
@@ -113,8 +136,7 @@ def sql_parts(ctx: OrderContext, served, rated) -> dict[str, sa.ColumnElement]:
         distance = by_district
     checks = _preference_checks(ctx)
     preferences = (sum(checks, sa.literal(0.0)) / len(checks)) if checks else sa.literal(0.5)
-    continuity = sa.case((served.c.worker_id.is_(None), 0.0), (rated.c.best.is_(None), 0.6),
-                         (rated.c.best >= 4, 1.0), (rated.c.best >= 3, 0.5), else_=0.0)
+    continuity = history.continuity(P.worker_id)
     waited = ctx.now.timestamp() - P.last_end_epoch
     fairness = sa.case((P.last_end_epoch.is_(None), 1.0), (waited >= 60 * 86400, 1.0),
                        (waited < 86400, 0.0), else_=sa.func.floor(waited / 86400) / 60)
@@ -165,7 +187,7 @@ _FIELDS = (P.worker_id.label("id"), P.name, P.birth_date, P.hometown, P.dialect,
            P.rating_sum, P.ratings_count, P.last_end_epoch)
 
 
-def _item(ctx: OrderContext, m) -> dict:
+def _item(ctx: OrderContext, history: History, m) -> dict:
     """A profile row as the candidate dict (and the row plugins' rules see)."""
     count = m["ratings_count"] or 0
     last = m["last_end_epoch"]
@@ -176,16 +198,13 @@ def _item(ctx: OrderContext, m) -> dict:
             "grade": m["grade"], "district": m["district"] or None,
             "latitude": m["latitude"], "longitude": m["longitude"],
             "rating": m["rating_sum"] / count if count else None, "ratings_count": count,
-            "served": m.get("served_id") is not None, "customer_rating": m.get("best"),
+            "served": m["id"] in history.served, "customer_rating": history.best.get(m["id"]),
             "last_end": None if last is None else dt.datetime.fromtimestamp(
                 last, dt.timezone.utc)}
 
 
-def _select(ctx: OrderContext, served, rated, *extra):
-    return (sa.select(*_FIELDS, served.c.worker_id.label("served_id"), rated.c.best, *extra)
-            .select_from(P)
-            .outerjoin(served, served.c.worker_id == P.worker_id)
-            .outerjoin(rated, rated.c.worker_id == P.worker_id))
+def _select(*extra):
+    return sa.select(*_FIELDS, *extra).select_from(P)
 
 
 def _no_jit() -> None:
@@ -197,10 +216,10 @@ def _no_jit() -> None:
 def read_rows(ctx: OrderContext, filters=()) -> list[dict]:
     """Every worker passing core's hard rules (and ``filters``), one columnar read of
     the fields the score needs (the Python path, and the benchmark's floor)."""
-    served, rated = _customer_history(ctx)
+    history = customer_history(ctx)
     _no_jit()
-    stmt = _select(ctx, served, rated).where(*pool(ctx), *filters)
-    return [_item(ctx, m) for m in db.session.execute(stmt).mappings()]
+    stmt = _select().where(*pool(ctx), *filters)
+    return [_item(ctx, history, m) for m in db.session.execute(stmt).mappings()]
 
 
 def rank(ctx: OrderContext, rows: list[dict], plugin_rules=(), extra_parts=(),
@@ -219,25 +238,28 @@ def rank(ctx: OrderContext, rows: list[dict], plugin_rules=(), extra_parts=(),
 
 
 def _ranked_in_sql(ctx, filters, rules, extra, page: int, per_page: int) -> Ranking:
-    served, rated = _customer_history(ctx)
-    weight = weights(extra)
-    parts = sql_parts(ctx, served, rated)
+    weight, history = weights(extra), customer_history(ctx)
+    parts = sql_parts(ctx, history)
     parts.update({p.code: p.expr(ctx.intake, P) for p in extra})
+    # 1. every candidate's total only (one expression per row), ranked; the page's ids
+    total = sum((e * weight[c] for c, e in parts.items()), sa.literal(0.0))
     cond = [c for c in (r.where(ctx.intake, P) for r in rules) if c is not None]
-    total = sum((expr * weight[code] for code, expr in parts.items()), sa.literal(0.0))
-    scored = _select(ctx, served, rated, *(e.label(f"p_{c}") for c, e in parts.items()),
-                     total.label("score")).where(
-        *pool(ctx), *filters, *cond).subquery("scored")
+    scored = (sa.select(P.worker_id.label("id"), total.label("score"))
+              .where(*pool(ctx), *filters, *cond).subquery("scored"))
+    top = (sa.select(scored.c.id, scored.c.score, sa.func.count().over().label("n"))
+           .order_by(scored.c.score.desc(), scored.c.id)
+           .limit(per_page).offset((page - 1) * per_page).subquery("top"))
+    # 2. the page's fields and parts (the parts computed for these rows alone)
+    stmt = (_select(top.c.score, top.c.n, *(e.label(f"p_{c}") for c, e in parts.items()))
+            .join(top, sa.and_(top.c.id == P.worker_id, P.service_line == ctx.service_line))
+            .order_by(top.c.score.desc(), top.c.id))
     _no_jit()
-    rows = db.session.execute(
-        sa.select(scored, sa.func.count().over().label("n"))
-        .order_by(scored.c.score.desc(), scored.c.id)
-        .limit(per_page).offset((page - 1) * per_page)).mappings().all()
+    rows = db.session.execute(stmt).mappings().all()
     count = rows[0]["n"] if rows else db.session.scalar(
         sa.select(sa.func.count()).select_from(scored))
     items = []
     for m in rows:
-        item = _item(ctx, m)
+        item = _item(ctx, history, m)
         item["score"] = round(float(m["score"]), 6)
         item["parts"] = {c: round(float(m[f"p_{c}"]) * weight[c], 4) for c in parts}
         items.append(item)
@@ -289,12 +311,11 @@ def why_not(order_id: int, worker_id: int) -> dict:
     out = {"worker_id": worker_id, "name": found["name"], "failed": failed}
     if failed:
         return out
-    served, rated = _customer_history(ctx)
-    row = db.session.execute(_select(ctx, served, rated).where(
+    row = db.session.execute(_select().where(
         P.worker_id == worker_id, P.service_line == ctx.service_line)).mappings().first()
     if row is None:  # profile not built yet (a bulk load without rebuild)
         return out
-    row = _item(ctx, row)
+    row = _item(ctx, customer_history(ctx), row)
     for rule in matching_rules(ctx.service_line):
         if not rule.check(ctx.intake, row):
             failed.append({"code": rule.code, "message": _msg(rule.message)})

@@ -43,9 +43,11 @@ class MatchingProfile(db.Model):
 
     __tablename__ = "matching_profiles"
 
-    worker_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("workers.id", ondelete="CASCADE"), primary_key=True)
+    # the line first: one line's rows lie together (SQLite stores the table in this
+    # key's order, WITHOUT ROWID), so ranking reads one contiguous range
     service_line: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    worker_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("workers.id", ondelete="CASCADE"), primary_key=True, index=True)
     name: Mapped[str] = mapped_column(sa.String(64))
     status: Mapped[str] = mapped_column(sa.String(16))
     birth_date: Mapped[dt.date | None] = mapped_column(sa.Date)
@@ -63,7 +65,11 @@ class MatchingProfile(db.Model):
     valid_until: Mapped[dt.date | None] = mapped_column(sa.Date)
 
     __table_args__ = (
-        sa.Index("ix_matching_profiles_line", "service_line", "status", "valid_until"),
+        # PostgreSQL's heap is not kept in key order: a bitmap scan of this index reads
+        # one line's workers; SQLite's clustered key does that better without it
+        sa.Index("ix_matching_profiles_line", "service_line", "status", "valid_until")
+        .ddl_if(dialect="postgresql"),
+        {"sqlite_with_rowid": False},
     )
 
 

@@ -92,6 +92,9 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        from core.extensions import only_for
+
+        conf_args.setdefault("include_object", only_for(connection.dialect.name))
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
