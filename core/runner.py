@@ -69,7 +69,8 @@ def _exit_with_parent(parent_pid: int) -> None:
 
 
 #: (module, function) of periodic jobs that re-arm themselves; armed when a worker starts
-PERIODIC = (("core.followups.jobs", "arm_sweep"), ("core.workers.jobs", "arm_daily_check"))
+PERIODIC = (("core.followups.jobs", "arm_sweep"), ("core.workers.jobs", "arm_daily_check"),
+            ("core.matching.jobs", "arm_lapse_holds"))
 
 
 def _arm_periodic(app: Flask) -> None:

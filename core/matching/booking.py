@@ -26,6 +26,7 @@ from .periods import Period, order_period
 BOOKED = event_kind("booking_made", "占用档期", "Worker's time booked")
 HELD = event_kind("hold_placed", "面试预占", "Interview hold placed")
 RELEASED = event_kind("booking_released", "释放档期", "Booking released")
+LAPSED = event_kind("hold_lapsed", "预占过期", "Interview hold lapsed")
 
 #: hours an interview hold lasts when none is given (config ``MATCHING_HOLD_HOURS``)
 HOLD_HOURS = 48
@@ -187,6 +188,25 @@ def release_order(order: Order, actor_id: int | None, reason: str) -> int:
         _end(booking, "released", actor_id, reason)
         ended += 1
     return ended
+
+
+def lapse_holds(now: dt.datetime | None = None) -> int:
+    """Lapse every interview hold past its expiry (预占过期): state ``lapsed`` and an
+    entry in its order's history. Reads already ignore an expired hold; this makes it
+    visible. Idempotent; returns how many lapsed."""
+    now = now or utcnow()
+    lapsed = 0
+    for booking in db.session.scalars(sa.select(Assignment).where(
+            Assignment.kind == "hold", Assignment.state == "active",
+            Assignment.expires_at <= now).order_by(Assignment.id)):
+        _end(booking, "lapsed", None, "hold lapsed (预占过期)")
+        booking.ended_at = now
+        add_event(db.session.get(Order, booking.order_id), LAPSED, None, touch=False,
+                  data={"assignment_id": booking.id, "worker_id": booking.worker_id,
+                        "kind": "hold", "expires_at": to_business(booking.expires_at)})
+        lapsed += 1
+    db.session.commit()
+    return lapsed
 
 
 def bookings_of(order_id: int) -> list[Assignment]:

@@ -125,3 +125,40 @@ def test_the_do_not_send_list_adds_lists_and_removes(desk, customer_id, worker_f
     assert [r["reason"] for r in desk.get(url).get_json()] == ["迟到多次"]
     assert desk.delete(f"{url}/{worker}").status_code == 204
     assert desk.get(url).get_json() == []
+
+
+def test_the_lapse_job_lapses_expired_holds_and_says_so_in_the_history(app, desk,
+                                                                        matching_order,
+                                                                        worker_for):
+    from rq import SimpleWorker
+
+    from core.matching import jobs
+    from core.queue import connection, queue
+
+    worker = worker_for("maternity_nurse")
+    order = matching_order("maternity_nurse")
+    kept = matching_order("maternity_nurse")
+    hold = _book(desk, order, worker, kind="hold", reason="面试", hold_hours=2).get_json()
+    other = worker_for("maternity_nurse")
+    live = _book(desk, kept, other, kind="hold", reason="面试", hold_hours=2).get_json()
+    with app.app_context():
+        row = db.session.get(Assignment, hold["id"])
+        row.expires_at = row.created_at - dt.timedelta(minutes=1)
+        db.session.commit()
+        q = queue()
+        q.empty()
+        job = q.enqueue(jobs.lapse_holds_job)
+        SimpleWorker([q], connection=connection()).work(burst=True)
+        assert job.return_value() == {"lapsed": 1}
+        assert any(i.startswith("matching-lapse-holds-")
+                   for i in q.scheduled_job_registry.get_job_ids())
+        from core.matching.booking import lapse_holds
+
+        assert lapse_holds() == 0  # nothing left: idempotent
+    states = {b["id"]: b["state"] for b in
+              desk.get(f"/api/v1/orders/{order['id']}/assignments").get_json()}
+    assert states[hold["id"]] == "lapsed"
+    assert {b["id"]: b["state"] for b in desk.get(
+        f"/api/v1/orders/{kept['id']}/assignments").get_json()}[live["id"]] == "active"
+    kinds = [e["kind"] for e in desk.get(f"/api/v1/orders/{order['id']}/events").get_json()]
+    assert kinds.count("hold_lapsed") == 1

@@ -41,3 +41,10 @@ def test_hold_then_assign_then_release_from_the_page(app, web_as, matching_order
     assert resp.status_code == 302
     html = web.get(url).get_data(as_text=True)
     assert html.count('data-state="active"') == 1 and 'data-state="released"' in html
+
+
+def test_the_menu_leads_dispatchers_to_batch_planning(web_as):
+    home = web_as("dispatcher").get("/").get_data(as_text=True)
+    assert 'href="/matching/plan"' in home
+    finance = web_as("finance").get("/").get_data(as_text=True)
+    assert 'href="/matching/plan"' not in finance
