@@ -53,8 +53,13 @@ def _credential(kind: str):
     return clause
 
 
+#: written into the SQL, not bound: SQLite uses the partial index on active bookings
+#: (``ix_assignments_active_ends``) fully only when it can see the value
+_ACTIVE = sa.literal_column("'active'")
+
+
 def _in_force_then(ctx: OrderContext) -> list:
-    return [Assignment.state == "active",
+    return [Assignment.state == _ACTIVE,
             Assignment.ends_at > ctx.period.starts_at, Assignment.starts_at < ctx.period.ends_at,
             sa.or_(Assignment.expires_at.is_(None), Assignment.expires_at > ctx.now),
             Assignment.order_id != ctx.order_id]
