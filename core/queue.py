@@ -72,6 +72,25 @@ def enqueue(func, *args, job_id: str | None = None, **kwargs):
         return None
 
 
+def arm_in_slot(func, prefix: str, delay: int, queue_of=None,
+                result_ttl: int = 300) -> bool:
+    """Schedule ``func`` at the start of the next ``delay``-second slot, as job
+    ``<prefix>-<slot>`` — so arming it from many places schedules it once. False (and
+    a warning) when Redis is unreachable. ``queue_of`` makes the queue (default
+    :func:`queue`)."""
+    import datetime as dt
+    import time
+
+    slot = (int(time.time()) // delay + 1) * delay
+    try:
+        (queue_of or queue)().enqueue_at(dt.datetime.fromtimestamp(slot, dt.timezone.utc), func,
+                                  job_id=f"{prefix}-{slot}", result_ttl=result_ttl)
+        return True
+    except (redis.RedisError, OSError):
+        log.warning("redis unreachable; %s is not armed", prefix)
+        return False
+
+
 def redis_status() -> str:
     """"ok", "unreachable", or "embedded" state of Redis for the health check."""
     try:

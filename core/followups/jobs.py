@@ -264,14 +264,7 @@ def sweep_job() -> dict:
 def arm_sweep(delay: int = SWEEP_INTERVAL_SECONDS) -> bool:
     """Schedule the next sweep in ``delay`` seconds (one per time slot: the job id names
     the slot, so arming it from many places schedules it once)."""
-    slot = (int(time.time()) // delay + 1) * delay
-    try:
-        job_queue().enqueue_at(dt.datetime.fromtimestamp(slot, dt.timezone.utc), sweep_job,
-                               job_id=f"followups-sweep-{slot}", result_ttl=300)
-        return True
-    except (redis.RedisError, OSError):
-        log.warning("redis unreachable; the follow-up sweep is not armed")
-        return False
+    return core_queue.arm_in_slot(sweep_job, "followups-sweep", delay, job_queue)
 
 
 def arm_sweep_from_request() -> None:

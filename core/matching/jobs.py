@@ -1,11 +1,7 @@
 """Background work of matching (rq): interview holds lapse by themselves."""
 from __future__ import annotations
 
-import datetime as dt
 import logging
-import time
-
-import redis
 
 log = logging.getLogger(__name__)
 
@@ -25,15 +21,8 @@ def lapse_holds_job() -> dict:
 
 
 def arm_lapse_holds(delay: int = LAPSE_INTERVAL_SECONDS) -> bool:
-    """Schedule the next run in the next ``delay``-second slot (the job id names the
-    slot, so arming it from many places schedules it once)."""
-    from ..queue import queue
+    """Schedule the next run in the next ``delay``-second slot (once, however often
+    it is armed)."""
+    from ..queue import arm_in_slot
 
-    slot = (int(time.time()) // delay + 1) * delay
-    try:
-        queue().enqueue_at(dt.datetime.fromtimestamp(slot, dt.timezone.utc), lapse_holds_job,
-                           job_id=f"matching-lapse-holds-{slot}", result_ttl=300)
-        return True
-    except (redis.RedisError, OSError):
-        log.warning("redis unreachable; lapsing interview holds is not armed")
-        return False
+    return arm_in_slot(lapse_holds_job, "matching-lapse-holds", delay)
