@@ -54,8 +54,10 @@ def _n(x) -> sa.ColumnElement:
     of the ranking's time on 20,000 candidates."""
     if isinstance(x, bool) or not isinstance(x, int | float):
         raise TypeError(f"not a number: {x!r}")
-    return sa.literal_column(repr(float(x)) if isinstance(x, float) else str(int(x)),
-                             sa.Float if isinstance(x, float) else sa.Integer)
+    if isinstance(x, int):
+        return sa.literal_column(str(int(x)), sa.Integer)
+    # typed, or PostgreSQL reads 0.6 as NUMERIC and does decimal arithmetic per row
+    return sa.cast(sa.literal_column(repr(float(x))), sa.Float)
 
 
 def _case01(cond) -> sa.ColumnElement:
