@@ -32,7 +32,7 @@ import numpy as np
 import sqlalchemy as sa
 
 from ..errors import DomainError
-from ..extensions import db
+from ..extensions import db, in_ids
 from ..messages import Msg
 from ..orders import staffing
 from ..orders.models import Order
@@ -130,9 +130,9 @@ def propose(order_ids, k: int = 20) -> dict:
             served = np.isfinite(ls.score[ls.row_of[o]]).any()
             reasons[o] = OUTBID if served else NO_CANDIDATE
     names = dict(db.session.execute(sa.select(Worker.id, Worker.name).where(
-        Worker.id.in_(set(best.values()) | set(one_by_one.values())))).all())
+        in_ids(Worker.id, set(best.values()) | set(one_by_one.values())))).all())
     numbers = dict(db.session.execute(sa.select(Order.id, Order.number).where(
-        Order.id.in_(order_ids))).all())
+        in_ids(Order.id, order_ids))).all())
 
     def side(pairs):
         rows = [{"order_id": o, "number": numbers.get(o), "worker_id": w,

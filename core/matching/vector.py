@@ -37,7 +37,7 @@ import sqlalchemy as sa
 
 from ..customers.models import CustomerAddress
 from ..errors import Conflict
-from ..extensions import db
+from ..extensions import db, in_ids
 from ..followups.models import Evaluation
 from ..orders.models import Order
 from ..plugins import matching_rules, score_parts
@@ -214,19 +214,23 @@ def _history(customers: list[int]) -> _History:
         return out
     ex = CustomerExcludedWorker.__table__
     for c, w in db.session.execute(sa.select(ex.c.customer_id, ex.c.worker_id)
-                                   .where(ex.c.customer_id.in_(customers))):
+                                   .where(in_ids(ex.c.customer_id, customers))):
         out.excluded[c].append(w)
     o = Order.__table__
+    customer_of = {}
     for c, w, oid in db.session.execute(sa.select(o.c.customer_id, o.c.worker_id, o.c.id)
-                                        .where(o.c.customer_id.in_(customers),
-                                               o.c.worker_id.is_not(None))):
-        out.served[c][w].add(oid)
+                                        .where(in_ids(o.c.customer_id, customers))):
+        customer_of[oid] = c
+        if w is not None:
+            out.served[c][w].add(oid)
     ev = Evaluation.__table__
-    for c, w, best in db.session.execute(
-            sa.select(o.c.customer_id, ev.c.worker_id, sa.func.max(ev.c.overall))
-            .join(o, ev.c.order_id == o.c.id).where(o.c.customer_id.in_(customers))
-            .group_by(o.c.customer_id, ev.c.worker_id)):
-        out.best[(c, w)] = best
+    # the evaluations of those orders by ix_evaluations_order_id, the best per
+    # (customer, worker) taken here: a join with GROUP BY read every evaluation
+    for oid, w, overall in db.session.execute(
+            sa.select(ev.c.order_id, ev.c.worker_id, ev.c.overall)
+            .where(in_ids(ev.c.order_id, customer_of))) if customer_of else ():
+        key = (customer_of[oid], w)
+        out.best[key] = max(out.best.get(key, overall), overall)
     return out
 
 
@@ -241,7 +245,7 @@ def _bookings(contexts: list[OrderContext], now: dt.datetime) -> tuple:
     rows = db.session.execute(
         sa.select(a.c.worker_id, a.c.order_id, sa.type_coerce(a.c.starts_at, sa.String),
                   sa.type_coerce(a.c.ends_at, sa.String))
-        .where(a.c.state == "active",
+        .where(a.c.state == sa.literal_column("'active'"),  # the partial index, on SQLite
                sa.or_(a.c.expires_at.is_(None), a.c.expires_at > now),
                a.c.starts_at < last, a.c.ends_at > first)).all()
     if not rows:
@@ -590,12 +594,12 @@ def _evaluate(fn, src: _RowSource, i: int, idx: np.ndarray):
 def batch_scores(order_ids, now: dt.datetime | None = None) -> BatchScores:
     """Every order's eligible workers and scores, per service line (see the module)."""
     now = now or utcnow()
-    orders = list(db.session.scalars(sa.select(Order).where(Order.id.in_(list(order_ids)))
+    orders = list(db.session.scalars(sa.select(Order).where(in_ids(Order.id, order_ids))
                                      .order_by(Order.id)))
     addresses = {o.address_id for o in orders if o.address_id}
     if addresses:  # into the identity map: order_context's get() reads no more
         list(db.session.scalars(sa.select(CustomerAddress)
-                                .where(CustomerAddress.id.in_(addresses))))
+                                .where(in_ids(CustomerAddress.id, addresses))))
     out = BatchScores()
     by_line = defaultdict(list)
     for order in orders:
