@@ -61,8 +61,11 @@ def matching_for(order) -> dict:
             "min_rating": float(request.args["m_rating"]) if _int(
                 request.args.get("m_rating")) else None}
     try:
-        found = candidates.ranking(order.id, args, 1, PER_PAGE)
+        page = max(1, _int(request.args.get("m_page")) or 1)
+        found = candidates.ranking(order.id, args, page, PER_PAGE)
         out["candidates"], out["total"] = found.items, found.total
+        out["page"], out["pages"], out["offset"] = page, -(-found.total // PER_PAGE), \
+            (page - 1) * PER_PAGE
         named = _named_worker(request.args.get("why"))
         if named:
             out["why"] = candidates.why_not(order.id, named)

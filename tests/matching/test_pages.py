@@ -48,3 +48,17 @@ def test_the_menu_leads_dispatchers_to_batch_planning(web_as):
     assert 'href="/matching/plan"' in home
     finance = web_as("finance").get("/").get_data(as_text=True)
     assert 'href="/matching/plan"' not in finance
+
+
+def test_the_candidate_list_pages_through_every_candidate(app, web_as, matching_order,
+                                                          qualified):
+    order = matching_order()
+    staff = {qualified() for _ in range(23)}
+    web = web_as("dispatcher")
+    first = web.get(f"/orders/{order['id']}?m_q=").get_data(as_text=True)
+    assert 'id="candidate-pager"' in first and "1 / 2" in first
+    second = web.get(f"/orders/{order['id']}?m_page=2").get_data(as_text=True)
+    seen = set(map(int, re.findall(r'data-worker="(\d+)"', first))) | set(
+        map(int, re.findall(r'data-worker="(\d+)"', second)))
+    assert staff <= seen and len(re.findall(r'data-worker="', second)) >= 3
+    assert "<td>21</td>" in second  # ranks go on from the first page
