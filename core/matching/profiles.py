@@ -13,8 +13,10 @@ The rows are kept in step inside the writing transaction: a session hook sees ev
 flushed change to a worker, her lines, credentials, location, evaluations or
 assignments, and recomputes that worker's rows from the source tables (on PostgreSQL
 after locking her worker row, so two transactions touching her recompute one after
-the other). Data loaded around the ORM (a bulk import, the benchmark's generator)
-calls :func:`rebuild` — also ``jiazheng matching rebuild-profiles``.
+the other); a bulk ``UPDATE``/``DELETE`` of those tables through the session is caught
+too (:func:`_bulk_write`). Data written around the session (raw SQL, a bulk import, the
+benchmark's generator) needs :func:`rebuild` — also ``jiazheng matching
+rebuild-profiles``.
 
 Whether a worker is free in a period is NOT kept here: it is read live from
 ``assignments`` (see :mod:`core.matching.candidates`).
@@ -202,7 +204,40 @@ def _after_flush(session: Session, _flush_context) -> None:
         refresh(session.connection(), ids)
 
 
+def _worker_column(entity):
+    from ..followups.models import Evaluation
+    from .models import Assignment, WorkerLocation
+
+    if entity is Worker:
+        return Worker.id
+    if entity in (WorkerServiceLine, WorkerCredential, WorkerLocation, Evaluation,
+                  Assignment):
+        return entity.worker_id
+    return None
+
+
+def _bulk_write(state) -> object:
+    """A bulk ``UPDATE``/``DELETE`` through the session (``session.execute(sa.update(
+    Worker)…)``) flushes no objects, so the flush hook cannot see it: read which workers
+    it touches, run it, recompute theirs."""
+    if not (state.is_update or state.is_delete):
+        return None
+    entity = (state.statement.entity_description or {}).get("entity")
+    column = _worker_column(entity)
+    if column is None:
+        return None
+    where = state.statement.whereclause
+    pick = sa.select(column) if where is None else sa.select(column).where(where)
+    ids = set(state.session.execute(pick).scalars())
+    result = state.invoke_statement()
+    refresh(state.session.connection(), ids)
+    return result
+
+
 def install() -> None:
-    """Keep profiles in step with every ORM session's flushes (idempotent)."""
+    """Keep profiles in step with every ORM session's flushes and bulk writes
+    (idempotent)."""
     if not sa.event.contains(Session, "after_flush", _after_flush):
         sa.event.listen(Session, "after_flush", _after_flush)
+    if not sa.event.contains(Session, "do_orm_execute", _bulk_write):
+        sa.event.listen(Session, "do_orm_execute", _bulk_write)

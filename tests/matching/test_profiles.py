@@ -76,3 +76,29 @@ def test_cli_rebuilds_after_a_load_around_the_orm(app):
     assert result.exit_code == 0, result.output
     with app.app_context():
         assert [r["worker_id"] for r in _rows(db)].count(a) == 1
+
+
+def test_bulk_updates_and_deletes_through_the_session_keep_profiles(app):
+    from core.extensions import db
+    from core.matching.profiles import rebuild
+    from core.workers.models import Worker, WorkerCredential
+
+    a, b = make_worker(app, ("cleaning",)), make_worker(app, ("cleaning", "nanny"))
+    add_credentials(app, a, ("health_certificate", "platform_certification"),
+                    expires_on=dt.date(2031, 1, 1))
+    with app.app_context():
+        before = {(r["worker_id"], r["service_line"]): r for r in _rows(db)}
+        assert before[(a, "cleaning")]["valid_until"] == dt.date(2031, 1, 1)
+        db.session.execute(sa.update(Worker).where(Worker.id.in_([a, b]))
+                           .values(status="on_leave"))
+        db.session.execute(sa.update(WorkerCredential).where(
+            WorkerCredential.worker_id == a, WorkerCredential.kind == "health_certificate")
+            .values(expires_on=dt.date(2030, 2, 1)))
+        db.session.execute(sa.delete(WorkerCredential).where(WorkerCredential.worker_id == b))
+        db.session.commit()
+        kept = {(r["worker_id"], r["service_line"]): r for r in _rows(db)}
+        assert kept[(a, "cleaning")]["status"] == kept[(b, "nanny")]["status"] == "on_leave"
+        assert kept[(a, "cleaning")]["valid_until"] == dt.date(2030, 2, 1)
+        rows = _rows(db)
+        rebuild()
+        assert _rows(db) == rows
