@@ -161,6 +161,58 @@ def _trainees(rng: random.Random, today: dt.date, count: int = 12) -> int:
     return result.counts["created"]
 
 
+#: intake fields that carry an order's first day, tried in order
+_DAY_FIELDS = ("preferred_date", "start_date", "expected_delivery_date")
+
+
+def _locations(rng: random.Random) -> None:
+    """Where each demo worker lives (district), for the distance part of matching."""
+    from .matching.models import WorkerLocation
+    from .workers.models import Worker
+
+    for worker_id in db.session.scalars(sa.select(Worker.id).order_by(Worker.id)):
+        db.session.add(WorkerLocation(worker_id=worker_id, district=rng.choice(DISTRICTS)))
+
+
+def _orders(users: dict, today: dt.date, per_line: int = 2) -> int:
+    """Orders waiting for a worker (匹配中), a few per service line, from each line's
+    sample intake (the plugin contract's ``SAMPLE_INTAKE``), so matching can be tried
+    at once."""
+    import copy
+    import sys
+
+    from .customers.models import Customer
+    from .errors import DomainError
+    from .orders.service import create_order, transition
+    from .plugins import intake_schema, service_lines
+
+    actor = users["dispatcher"]
+    customers = list(db.session.scalars(sa.select(Customer).where(
+        Customer.confidentiality == "normal").order_by(Customer.id)))
+    made = 0
+    for n, line in enumerate(sorted(service_lines())):
+        sample = getattr(sys.modules[intake_schema(line).__module__], "SAMPLE_INTAKE", None)
+        if not sample or not customers:
+            continue
+        for i in range(per_line):
+            raw = copy.deepcopy(sample)
+            for name in _DAY_FIELDS:
+                if name in raw:
+                    raw[name] = (today + dt.timedelta(days=5 + i * 3 + n)).isoformat()
+            customer = customers[(n * per_line + i) % len(customers)]
+            address = customer.addresses[0].id if customer.addresses else None
+            try:
+                order = create_order(service_line=line, customer_id=customer.id,
+                                     actor_id=actor.id, intake=raw, address_id=address)
+                for to in ("quoted", "matching"):
+                    order = transition(order, to, order.version, actor.id)
+                db.session.commit()
+                made += 1
+            except DomainError:  # a sample the company's own rules refuse: leave it out
+                db.session.rollback()
+    return made
+
+
 def load_demo(seed: int = 20261122) -> dict:
     """Load the demo company into an empty database; returns what was created."""
     from .accounts.models import User
@@ -175,6 +227,9 @@ def load_demo(seed: int = 20261122) -> dict:
     counts = {"staff": len(users), "workers": _workers(rng, users["trainer"], today),
               "customers": _customers(rng, users)}
     db.session.commit()
+    _locations(rng)
+    db.session.commit()
+    counts["orders"] = _orders(users, today)
     counts["trainees"] = _trainees(rng, today)
     db.session.commit()
     return counts
@@ -185,7 +240,8 @@ def load_demo(seed: int = 20261122) -> dict:
               help="Do nothing (successfully) if the database already has data.")
 @with_appcontext
 def demo_data(once: bool) -> None:
-    """Load the demo company (staff, ~40 workers, customers, trainees) into an empty database."""
+    """Load the demo company (staff, ~40 workers, customers, orders waiting for a worker,
+    trainees) into an empty database."""
     from .accounts.models import User
 
     if once and db.session.scalar(sa.select(sa.func.count(User.id))):

@@ -26,6 +26,12 @@ def test_demo_data_loads_a_small_company_once(app):
         states = {state_on(c.expires_on, today, 30) for c in db.session.scalars(
             sa.select(WorkerCredential).where(WorkerCredential.kind == "health_certificate"))}
         assert {"valid", "expiring", "expired"} <= states
+        from core.matching.candidates import ranking
+        from core.orders.models import Order
+
+        waiting = list(db.session.scalars(sa.select(Order).where(Order.state == "matching")))
+        assert {o.service_line for o in waiting} == lines  # matching can be tried at once
+        assert all(ranking(o.id, per_page=5).total > 0 for o in waiting)
         again = runner.invoke(demo_data, ["--once"], standalone_mode=False)
         assert again.exception is None
         assert "nothing loaded" in again.output
