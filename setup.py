@@ -24,6 +24,8 @@ setup(
     },
     install_requires=[
         "flask>=3.1",
+        "gunicorn>=22",
+        "prometheus-client>=0.20",
         "flask-smorest>=0.46",
         "marshmallow>=4",
         "flask-sqlalchemy>=3.1",
@@ -43,8 +45,14 @@ setup(
         "tzdata",
         "openpyxl>=3.1",
         "chinese-calendar>=1.11",
+        "holidays>=0.100",
+        "phonenumbers>=8.13",
         "numpy>=1.26",
         "scipy>=1.11",
+        "fpdf2>=2.8",
+        "icalendar>=6",
+        "cryptography>=42",
+        "limits>=5",
     ],
     extras_require={
         "test": [
@@ -53,6 +61,8 @@ setup(
             "playwright>=1.45",
             "hypothesis>=6.100",
             "ruff>=0.5",
+            "pypdf>=5",
+            "schemathesis>=4.0",
         ],
     },
     entry_points={

@@ -9,10 +9,13 @@ from .followups.channels import NotificationChannel, OutboundMessage
 from .followups.rules import Condition, FollowupRule, FollowupRules
 from .forms import IntakeSchema, one_of
 from .hookspecs import hookimpl
+from .inputs import install as _install_input_bounds
 from .messages import Msg
 from .money import Money, Rate, format_yuan, positive, quantize, yuan
 from .price_tables import PriceTableSchema, check_table, covers, load_table, table_floor
+from .surveys.questionnaire import Question, Questionnaire
 from .types import (
+    AgreementText,
     CredentialKind,
     MatchingRule,
     OrderPolicy,
@@ -23,6 +26,9 @@ from .types import (
     SessionPackage,
     VisitSlot,
 )
+
+#: every flask-smorest blueprint (core's and plugins') parses with the bounded parser
+_install_input_bounds()
 
 
 def create_app(test_config=None):
@@ -38,4 +44,4 @@ __all__ = ["create_app", "hookimpl", "CredentialKind", "ServiceLine", "OrderPoli
            "quantize", "format_yuan", "PriceTableSchema", "check_table", "covers",
            "load_table", "table_floor",
            "FollowupRule", "FollowupRules", "Condition", "NotificationChannel", "OutboundMessage",
-           "VisitSlot", "SessionPackage"]
+           "VisitSlot", "SessionPackage", "AgreementText", "Question", "Questionnaire"]

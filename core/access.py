@@ -21,7 +21,7 @@ from flask_login import current_user
 from .errors import Forbidden, Unauthenticated
 from .messages import Msg
 
-ROLES = ("admin", "supervisor", "dispatcher", "trainer", "finance")
+ROLES = ("admin", "supervisor", "dispatcher", "trainer", "finance", "quality")
 ANY_STAFF = ROLES
 
 #: endpoints served without login by their nature (assets, the API description)
@@ -79,8 +79,7 @@ _LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
 
 
 def _bearer_user():
-    from .accounts.service import resolve_token
-    from .extensions import db
+    from .accounts.service import note_token_use, resolve_token
     from .timeutil import utcnow
 
     header = request.headers.get("Authorization", "")
@@ -91,8 +90,7 @@ def _bearer_user():
         return None
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at > _LAST_USED_RESOLUTION:
-        token.last_used_at = now
-        db.session.commit()  # kept even when the request itself only reads
+        note_token_use(token, now)  # kept even when the request itself only reads
     g.api_token = token
     return token.user
 

@@ -26,7 +26,10 @@ from .access import ROLES
 #: which ``serve`` prints when that account exists.
 CONTRIBUTED_COMMANDS = (("core.demo", "demo_data", "demo-data"),
                         ("core.followups.cli", "followups_group", "followups"),
-                        ("core.matching.cli", "matching_group", "matching"))
+                        ("core.matching.cli", "matching_group", "matching"),
+                        ("core.audit.cli", "audit_group", "audit"),
+                        ("core.backup_cli", "backup_command", "backup"),
+                        ("core.backup_cli", "restore_command", "restore"))
 
 
 def _create_app():
@@ -157,13 +160,32 @@ def _demo_login_line() -> list[str]:
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-def serve_command(host: str, port: int) -> None:
-    """Run the web app and a background worker together; Ctrl-C stops both."""
-    from .runner import serve
-
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="gunicorn worker processes (default: config WEB_WORKERS).")
+@click.option("--threads", type=click.IntRange(1, 64), default=None,
+              help="Threads per gunicorn worker (default: config WEB_THREADS).")
+@click.option("--rq-workers", type=click.IntRange(0, 32), default=None,
+              help="Background (rq) worker processes (default: config RQ_WORKERS).")
+@click.option("--dev", is_flag=True,
+              help="Werkzeug's development server and one worker in place of gunicorn.")
+def serve_command(host: str, port: int, workers: int | None, threads: int | None,
+                  rq_workers: int | None, dev: bool) -> None:
+    """Run the web app (gunicorn) and the background workers, each restarted when it
+    dies; Ctrl-C stops them all. ``--dev``: Werkzeug's server instead."""
     app = current_app._get_current_object()
     try:
-        status = serve(app, host, port, say=click.echo, banner_extra=_demo_login_line())
+        if dev:
+            from .runner import serve
+
+            status = serve(app, host, port, say=click.echo,
+                           banner_extra=_demo_login_line())
+        else:
+            from .ops import serve as production
+
+            settings = production.settings_from(app, host, port, workers, threads,
+                                                rq_workers)
+            status = production.serve(app, settings, say=click.echo,
+                                      banner_extra=_demo_login_line())
     except OSError as exc:
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}"
                                    " (is Jiazheng already running? choose another --port)"

@@ -37,18 +37,46 @@ _DEFAULTS = {
 }
 
 
+class NextStep:
+    """What to do next when a refusal's cause is a missing step ("sign the contract
+    first"): a ``code``, the words (``Msg``), and where it is done — a page
+    (``endpoint`` + ``values`` + ``anchor``, resolved to ``href`` in the request) and,
+    when there is one, the API path (``api``)."""
+
+    def __init__(self, code: str, message: Msg, endpoint: str, *, anchor: str = "",
+                 api: str | None = None, **values):
+        self.code, self.message, self.endpoint = code, message, endpoint
+        self.anchor, self.api, self.values = anchor, api, values
+
+    def href(self) -> str:
+        """The page where the step is done (with its section's anchor)."""
+        return url_for(self.endpoint, **self.values) + (f"#{self.anchor}" if self.anchor else "")
+
+    def as_dict(self) -> dict:
+        """As the error envelope carries it."""
+        out = {"code": self.code, "message": bilingual(self.message), "href": self.href()}
+        if self.api:
+            out["api"] = self.api
+        return out
+
+
 class DomainError(Exception):
-    """A refusal from a business rule, carried to the client as an error envelope."""
+    """A refusal from a business rule, carried to the client as an error envelope.
+
+    ``next_step`` (a :class:`NextStep`) says what to do when the cause is a missing step;
+    the envelope carries it as ``next_step`` and pages show it as a link."""
 
     status = 400
     code = "bad_request"
 
     def __init__(self, message: Msg | str | None = None, *, fields: dict | None = None,
-                 code: str | None = None, status: int | None = None):
+                 code: str | None = None, status: int | None = None,
+                 next_step: NextStep | None = None):
         self.status = status or self.status
         self.code = code or self.code
         self.message = message or _DEFAULTS.get(self.status, _DEFAULTS[400])[1]
         self.fields = fields
+        self.next_step = next_step
         super().__init__(str(self.message))
 
 
@@ -108,7 +136,8 @@ def flatten_fields(messages, prefix: str = "") -> dict[str, list[dict]]:
     return out
 
 
-def error_body(status: int, message=None, *, code: str | None = None, fields=None) -> dict:
+def error_body(status: int, message=None, *, code: str | None = None, fields=None,
+               next_step: NextStep | None = None) -> dict:
     """Build the one error envelope. The only place that shapes an error."""
     default_code, default_message = _DEFAULTS.get(status, _DEFAULTS[500 if status >= 500 else 400])
     body = {
@@ -118,6 +147,8 @@ def error_body(status: int, message=None, *, code: str | None = None, fields=Non
     }
     if fields:
         body["fields"] = fields if _is_flat(fields) else flatten_fields(fields)
+    if next_step is not None:
+        body["next_step"] = next_step.as_dict()
     return body
 
 
@@ -156,7 +187,8 @@ def register_error_handlers(app: Flask) -> None:
         if isinstance(err, TooManyRequests):
             headers["Retry-After"] = str(err.retry_after)
         return _respond(err.status, error_body(err.status, err.message, code=err.code,
-                                               fields=err.fields), headers)
+                                               fields=err.fields, next_step=err.next_step),
+                        headers)
 
     @app.errorhandler(ValidationError)
     def _validation(err: ValidationError):

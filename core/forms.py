@@ -23,15 +23,26 @@ class IntakeSchema(Schema):
 
     ``today`` (optional, the business date): when given, rules relative to today are
     checked too (a preferred date in the past, a birth date in the future); without it
-    the schema stays a pure function of its input.
+    the schema stays a pure function of its input. ``allow_past``: the order is entered
+    after the fact (the customer called on the 2nd, the desk types it on the 4th, with a
+    reason): "not in the past" rules use :meth:`in_past`, which then lets it through.
     """
 
     class Meta:
         unknown = RAISE
 
-    def __init__(self, *, today: dt.date | None = None, **kwargs):
+    def __init__(self, *, today: dt.date | None = None, allow_past: bool = False, **kwargs):
         super().__init__(**kwargs)
         self.today = today
+        #: an order entered after the fact (补录, with a reason core keeps): dates already
+        #: past are accepted — check them with :meth:`in_past`
+        self.allow_past = allow_past
+
+    def in_past(self, day: dt.date | None) -> bool:
+        """Whether ``day`` is before today and so refused for a new enquiry (False
+        without ``today``, and for an order entered after the fact)."""
+        return (self.today is not None and day is not None and day < self.today
+                and not self.allow_past)
 
 
 class FieldSpec(TypedDict, total=False):

@@ -13,6 +13,8 @@ returning a sentinel.
 """
 from __future__ import annotations
 
+import datetime as dt
+
 import pluggy
 from marshmallow import Schema
 
@@ -144,6 +146,21 @@ def order_state_changed(order_id: int, service_line: str, from_state: str,
     """
 
 
+@hookspec
+def order_period_changed(order_id: int, service_line: str, previous_start: dt.date | None,
+                         previous_end: dt.date | None, start_date: dt.date | None,
+                         end_date: dt.date | None) -> None:
+    """Broadcast: an order's service period moved (上户 ``start_date`` and/or 下户
+    ``end_date``; ``previous_*`` are the dates before, ``None`` when not set). Every
+    plugin is called; return values are ignored.
+
+    Called inside the transaction that moves the dates (after the order row is written),
+    like :func:`order_state_changed`: rows you add commit with the move, and raising
+    refuses the move as a whole (core's own listeners move the worker's booking — 409
+    when she is busy then — and re-plan the follow-ups).
+    """
+
+
 # --------------------------------------------------------------------------- appointments
 
 
@@ -191,6 +208,23 @@ def get_followup_rules(service_line: str):
     cancels the follow-ups. Owned answer: only the owner of the line answers; a line
     whose plugin does not implement this hook has no follow-ups. Rules are checked
     when the app starts; invalid rules stop it with a message naming every problem.
+    """
+
+
+@hookspec
+def get_survey_questionnaire(service_line: str):
+    """Return the satisfaction questionnaire (满意度调查问卷) of ``service_line`` as one
+    :class:`core.Questionnaire` if this plugin owns the line, else ``None``.
+
+    Pure data (see ``docs/complaints.md``): the questions in order, each with its kind —
+    ``stars`` (1–5), ``choice`` or ``text`` — its labels in Chinese and English, and which
+    answers count as dissatisfied (``dissatisfied_below`` stars, ``dissatisfied_choices``);
+    exactly one required stars question is the ``overall`` score. A dissatisfied answer
+    opens a complaint of the questionnaire's ``complaint_category``. When the survey is
+    sent is said by the line's follow-up rules (kind ``survey``). Owned answer: only the
+    owner of the line answers; a line whose plugin does not implement this hook gets
+    core's default questionnaire. Checked when the app starts; an invalid questionnaire
+    stops it with a message naming every problem.
     """
 
 

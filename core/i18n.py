@@ -51,3 +51,12 @@ def compile_catalogs() -> None:
         with tmp.open("wb") as fh:
             write_mo(fh, merged)
         tmp.replace(mo)
+
+
+def reader_text(message) -> str:
+    """A bilingual message in the reader's language: the page shows one language (the
+    API keeps both). ``message`` is a ``{"zh", "en"}`` dict or a :class:`~core.messages.Msg`."""
+    from .messages import bilingual
+
+    both = message if isinstance(message, dict) else bilingual(message)
+    return both["zh"] if select_locale() == "zh" else both["en"]

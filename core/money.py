@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from babel.numbers import format_currency
 from marshmallow import ValidationError, fields
 
 from .messages import Msg
@@ -32,6 +33,10 @@ def _decimal(value: object) -> Decimal:
     return number
 
 
+class AmountTooLarge(ValueError):
+    """An amount beyond what any price or payment can be."""
+
+
 def quantize(amount: Decimal | int) -> Decimal:
     """Round a computed amount to the fen, half up (¥0.005 → ¥0.01)."""
     return _decimal(amount).quantize(FEN, rounding=ROUND_HALF_UP)
@@ -45,16 +50,21 @@ def yuan(value: str | int | Decimal) -> Decimal:
     so no price is ever silently rounded on the way in.
     """
     number = _decimal(value)
-    exact = number.quantize(FEN, rounding=ROUND_HALF_UP)
+    try:
+        exact = number.quantize(FEN, rounding=ROUND_HALF_UP)
+    except InvalidOperation:  # more digits than decimal's precision (28) holds
+        raise AmountTooLarge(f"not an amount: {value!r} is far too large") from None
     if exact != number:
         raise ValueError(f"an amount is exact to the fen (0.01), not {value!r}")
     return exact
 
 
 def format_yuan(amount: Decimal) -> str:
-    """A money amount as people read it: ``¥1,234.50`` (``-¥32.50`` when negative)."""
-    sign = "-" if amount < 0 else ""
-    return f"{sign}¥{abs(quantize(amount)):,.2f}"
+    """A money amount as people read it: ``¥1,234.50`` (``-¥32.50`` when negative).
+
+    Rounded to the fen by our own rule (half up) first, then written by Babel's
+    ``format_currency`` in the zh_CN pattern."""
+    return format_currency(quantize(amount), "CNY", locale="zh_CN")
 
 
 def to_str(amount: Decimal) -> str:
@@ -66,6 +76,7 @@ _NOT_AMOUNT = Msg('Not an amount in yuan (write it like "35.00").',
                   '不是有效的金额（格式如 "35.00"）。')
 _NOT_FACTOR = Msg('Not an exact number (write it like "0.95").',
                   '不是有效的数值（格式如 "0.95"）。')
+_TOO_LARGE = Msg("The amount must be below 100,000,000.", "金额须小于一亿。")
 _NOT_NEGATIVE = Msg("Must not be negative.", "不能为负数。")
 
 
@@ -76,6 +87,8 @@ class Money(fields.Field):
     def _deserialize(self, value, attr, data, **kwargs) -> Decimal:
         try:
             amount = yuan(value)
+        except AmountTooLarge:
+            raise ValidationError(_TOO_LARGE) from None
         except (TypeError, ValueError):
             raise ValidationError(_NOT_AMOUNT) from None
         if amount < 0:

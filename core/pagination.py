@@ -9,11 +9,24 @@ from marshmallow import Schema, fields, validate
 
 from .extensions import db
 
+#: the last page any list serves (beyond it a list is empty; an API asking is refused)
+MAX_PAGE = 100_000
+
+
+def page_number(raw: object) -> int:
+    """The page a web page's ``?page=`` asks for: 1 when missing or not a number,
+    never past :data:`MAX_PAGE` (so no offset overflows the database)."""
+    try:
+        number = int(str(raw).strip()) if raw is not None else 1
+    except ValueError:
+        return 1
+    return min(max(number, 1), MAX_PAGE)
+
 
 class PageArgsSchema(Schema):
     """Query arguments every list accepts: ``page``, ``per_page``, ``sort``, ``q``."""
 
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=200))
     sort = fields.String(load_default=None, metadata={
         "description": "Field to sort by; prefix with '-' for descending."})
@@ -56,6 +69,7 @@ def paginate(stmt: sa.Select, page: int = 1, per_page: int | None = None, scalar
     """Run a select one page at a time; returns the list envelope."""
     per_page = min(per_page or current_app.config["PAGE_SIZE_DEFAULT"],
                    current_app.config["PAGE_SIZE_MAX"])
+    page = page_number(page)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(
         stmt.order_by(None).subquery())) or 0
     paged = stmt.limit(per_page).offset((page - 1) * per_page)

@@ -138,6 +138,7 @@ def _resolve(pm: pluggy.PluginManager, infos: dict[str, PluginInfo]) -> PluginRe
                               f"requires unknown credential kinds {missing}")
     _check_intake_and_pricing(pm, owners)
     _check_followups(pm, owners)
+    _check_questionnaires(pm, owners)
     _check_order_policies(pm, owners)
     return PluginRegistry(pm, infos, lines, owners, kinds)
 
@@ -328,6 +329,15 @@ def notify_order_state_changed(order_id: int, service_line: str, from_state: str
                                            from_state=from_state, to_state=to_state)
 
 
+def notify_order_period_changed(order_id: int, service_line: str, previous_start,
+                                previous_end, start_date, end_date) -> None:
+    """Tell every plugin that an order's service period moved (broadcast, inside the
+    transaction)."""
+    registry().pm.hook.order_period_changed(
+        order_id=order_id, service_line=service_line, previous_start=previous_start,
+        previous_end=previous_end, start_date=start_date, end_date=end_date)
+
+
 # -------------------------------------------------------------------------- appointments
 
 
@@ -431,6 +441,44 @@ def followup_rules(code: str):
 def notification_channels() -> dict:
     """Every notification channel by code: core's in-app channel and the plugins'."""
     return _channels_of(registry().pm)
+
+
+# ------------------------------------------------------------------------------ surveys
+
+
+def _check_questionnaires(pm: pluggy.PluginManager, owners: dict[str, str]) -> None:
+    """At start-up: a line's questionnaire comes only from its owner and is valid."""
+    for code, owner in owners.items():
+        _questionnaire_of(pm, code, owner)
+
+
+def _questionnaire_of(pm: pluggy.PluginManager, code: str, owner: str):
+    from .surveys.questionnaire import DEFAULT, QuestionnaireError, check
+
+    answers = _answers(pm, "get_survey_questionnaire", service_line=code)
+    for name, _answer in answers:
+        if name != owner:
+            raise PluginError(f"plugin {name!r} answers get_survey_questionnaire for service "
+                              f"line {code!r}, which plugin {owner!r} owns; only the owner may")
+    if len(answers) > 1:
+        raise PluginError(f"plugin {owner!r} gives {len(answers)} answers to "
+                          f"get_survey_questionnaire for {code!r}; it must give one")
+    if not answers:
+        return DEFAULT
+    try:
+        return check(answers[0][1], owner)
+    except QuestionnaireError as exc:
+        raise PluginError(f"service line {code!r}: {exc}") from None
+
+
+def survey_questionnaire(code: str):
+    """The satisfaction questionnaire (:class:`core.Questionnaire`) of a service line,
+    checked; core's default for a line whose plugin gives none; unknown line → NotFound."""
+    reg = registry()
+    if code not in reg.service_lines:
+        raise NotFound(Msg("There is no service line {code!r}.",
+                           "没有业务线 {code!r}。").format(code=code))
+    return _questionnaire_of(reg.pm, code, reg.owners[code])
 
 
 # ------------------------------------------------------------------------------ matching

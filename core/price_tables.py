@@ -31,6 +31,12 @@ class PriceTableSchema(Schema):
     currency = fields.String(required=True, validate=OneOf(["CNY"]))
     floor_ratio = Rate(required=True, validate=Range(max=Decimal(1), error=Msg(
         "Must be at most 1.", "不能大于 1。")))
+    #: lines that sign a contract: the standard worker's salary and 定金 as shares of the
+    #: agreed price (the contract form is pre-filled with them)
+    worker_salary_share = Rate(validate=Range(max=Decimal(1), error=Msg(
+        "Must be at most 1.", "不能大于 1。")))
+    deposit_share = Rate(validate=Range(max=Decimal(1), error=Msg(
+        "Must be at most 1.", "不能大于 1。")))
 
 
 def covers(choices):

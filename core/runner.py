@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from urllib.parse import urlsplit, urlunsplit
 
 from flask import Flask
-from rq import Queue, Worker
+from rq import Queue, SimpleWorker, Worker
 
 from .extensions import db
 from .queue import QUEUE_NAME, connection, redis_url
@@ -30,7 +30,31 @@ log = logging.getLogger(__name__)
 WORKER_STOP_GRACE_SECONDS = 20
 
 
-class AppWorker(Worker):
+class PromptUnsubscribe:
+    """rq worker mixin: stop listening for commands without a minute's wait.
+
+    rq (3.0) unsubscribes, then stops redis-py's pub/sub thread and joins it. When that
+    thread has just read the unsubscribe reply and gone round its loop before the stop,
+    it waits for a subscription for the full ``sleep_time`` (60 s) before it sees the
+    stop — so a worker sometimes took a minute to stop. Here the thread is told to stop
+    first (without waiting), then the unsubscribe reply wakes it and it ends at once."""
+
+    def unsubscribe(self):  # noqa: D102 - rq's own hook
+        thread = getattr(self, "pubsub_thread", None)
+        if not thread:
+            return super().unsubscribe()
+        thread.stop(timeout=0)
+        self.pubsub.unsubscribe()
+        thread.join(timeout=5)
+        self.pubsub_thread = None
+
+
+class BurstWorker(PromptUnsubscribe, SimpleWorker):
+    """An in-process rq worker (no fork) that stops promptly: for ``--burst`` runs in
+    this process and for tests."""
+
+
+class AppWorker(PromptUnsubscribe, Worker):
     """An rq worker whose every job runs in a fresh app context of the Flask app.
 
     Jobs carry ids and re-read state through ``db.session``; the work horse is a fork of
@@ -52,7 +76,11 @@ class AppWorker(Worker):
 
 
 def _configure_logging() -> None:
-    if not logging.getLogger().handlers:
+    if os.environ.get("JIAZHENG_JSON_LOGS") == "1":  # under ``jiazheng serve``
+        from .ops.logs import configure_json_logging
+
+        configure_json_logging()
+    elif not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO,
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -70,7 +98,10 @@ def _exit_with_parent(parent_pid: int) -> None:
 
 #: (module, function) of periodic jobs that re-arm themselves; armed when a worker starts
 PERIODIC = (("core.followups.jobs", "arm_sweep"), ("core.workers.jobs", "arm_daily_check"),
-            ("core.matching.jobs", "arm_lapse_holds"))
+            ("core.matching.jobs", "arm_lapse_holds"), ("core.reports.jobs", "arm_hourly"),
+            ("core.complaints.jobs", "arm_sweep"),
+            ("core.trainees.handover", "arm_daily_reminder"),
+            ("core.customers.jobs", "arm_duties"))
 
 
 def _arm_periodic(app: Flask) -> None:

@@ -44,7 +44,7 @@ class ServiceLine:
 #: Credentials core knows without any plugin.
 HEALTH_CERTIFICATE = CredentialKind("health_certificate", "健康证", "Health certificate")
 PLATFORM_CERTIFICATION = CredentialKind(
-    "platform_certification", "58到家认证", "Platform certification (58到家)", expires=True)
+    "platform_certification", "58到家认证", "Platform certification (58 Daojia)", expires=True)
 CORE_CREDENTIAL_KINDS = (HEALTH_CERTIFICATE, PLATFORM_CERTIFICATION)
 
 
@@ -153,12 +153,44 @@ class OrderPolicy:
     a supervisor's approval; empty means any term is standard. ``term_field``: the
     intake field holding the asked-for term in days, checked against the same list
     when the order is saved (None: the intake has none).
+
+    ``sends_profile``: the chosen worker's profile card (个人资料) is sent to the customer
+    before the interview, and the sending is recorded (月嫂, 育婴师).
+    ``profile_needs_willingness``: her willingness (意愿) for the order must be recorded
+    before her profile goes to the customer (育婴师: 在了解阿姨的意愿后，将阿姨资料传递给客户).
+    ``service_agreement``: the worker signs a service agreement (服务协议) with the company
+    beside the three-party contract (月嫂); the text of its first version — later
+    versions are kept as data by supervisors.
+
+    ``contract_amounts``: the contract amounts (of ``service_fee``, ``worker_salary``,
+    ``deposit``, ``final_payment``) that must be more than ¥0 before the contract can be
+    signed. ``worker_salary_share`` / ``deposit_share``: the line's standard worker's
+    salary and 定金 as shares of the agreed price (from the price table); the contract
+    form is pre-filled with them (None: not pre-filled).
     """
 
     needs_interview: bool = False
     needs_contract: bool = False
     standard_term_days: tuple[int, ...] = ()
     term_field: str | None = None
+    sends_profile: bool = False
+    profile_needs_willingness: bool = False
+    service_agreement: AgreementText | None = None
+    contract_amounts: tuple[str, ...] = ()
+    worker_salary_share: Decimal | None = None
+    deposit_share: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class AgreementText:
+    """The text of a document a worker signs (e.g. 月嫂服务协议): a title and the body,
+    in both languages, plain text with one paragraph a line; ``{worker}``,
+    ``{order}`` and ``{company}`` are filled in when printed."""
+
+    title_zh: str
+    title_en: str
+    body_zh: str
+    body_en: str
 
 
 # -------------------------------------------------------------------------- appointments

@@ -7,8 +7,12 @@ means the embedded one.
 """
 from __future__ import annotations
 
+import gc
 import os
+import shutil
+import tempfile
 import uuid
+import warnings
 
 import pytest
 import sqlalchemy as sa
@@ -65,6 +69,27 @@ def database_url(tmp_path_factory):
 
 
 _schema_made: set[str] = set()
+_apps_made: list = []  # every app a test made, so its connection pool is closed after it
+
+
+_throttle_redis: list[str] = []
+
+
+def _login_throttle_redis_url() -> str:
+    """Where the test apps count failed logins: the Redis server REDIS_URL names, else one
+    embedded Redis for this test process (started once: an embedded server per test
+    would cost a process per test). Each app's keys are HMACs under its own secret key,
+    so tests never see each other's counts."""
+    if os.environ.get("REDIS_URL"):
+        return os.environ["REDIS_URL"]
+    if not _throttle_redis:
+        import tempfile
+
+        from core.queue import embedded_redis
+
+        lite = embedded_redis(tempfile.mkdtemp(prefix="jz-throttle-"))
+        _throttle_redis.append(f"unix://{lite.socket_file}")
+    return _throttle_redis[0]
 
 
 def make_test_app(tmp_path, database_url, **overrides):
@@ -76,17 +101,50 @@ def make_test_app(tmp_path, database_url, **overrides):
         "SQLALCHEMY_DATABASE_URI": url,
         "INSTANCE_PATH": str(tmp_path / "instance"),
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
+        "LOGIN_THROTTLE_REDIS_URL": _login_throttle_redis_url(),
         "WTF_CSRF_ENABLED": True,
         "ARGON2_PROFILE": "CHEAPEST",
     }
     config.update(overrides)
+    fresh_file = not database_url and not (tmp_path / "test.db").exists()
     app = create_app(config)
+    _apps_made.append(app)
     with app.app_context():
+        if fresh_file:
+            db.engine.dispose()
+            _copy_sqlite_template(tmp_path / "test.db")
         if url not in _schema_made:
-            db.create_all()
+            db.create_all()  # on a copied template: only what a plugin under test adds
             if database_url:
                 _schema_made.add(url)
     return app
+
+
+#: table names → a SQLite file holding just that schema, made once per test process
+_sqlite_templates: dict[frozenset, str] = {}
+
+
+def _copy_sqlite_template(target) -> None:
+    """Start a fresh SQLite database as a copy of an empty one made by ``create_all``.
+
+    Creating the ~100 tables and their indexes costs seconds per test on SQLite (every
+    DDL statement is its own synced transaction); a file copy costs a millisecond. The
+    template is made through the same ``create_all`` (event listeners included), once per
+    set of tables the loaded models declare; a database that already exists is left alone
+    (two apps of one test share it). Called after ``create_app``, once every model and
+    plugin model is imported."""
+    key = frozenset(db.metadata.tables)
+    if key not in _sqlite_templates:
+        folder = tempfile.mkdtemp(prefix="jz-schema-")
+        path = os.path.join(folder, "template.db")
+        engine = sa.create_engine(f"sqlite:///{path}")
+        try:
+            db.metadata.create_all(engine)
+        finally:
+            engine.dispose()
+        _sqlite_templates[key] = path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(_sqlite_templates[key], target)
 
 
 def empty_database(app) -> None:
@@ -118,6 +176,25 @@ def app(tmp_path, database_url):
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _close_every_pool():
+    """After each test, close the pools of the apps it made itself (``make_test_app``
+    with other plugins or settings). Without this their PostgreSQL connections were
+    closed by the garbage collector during some later test, whose setup then failed on
+    psycopg's "deleted while still open" ResourceWarning."""
+    yield
+    while _apps_made:
+        made = _apps_made.pop()
+        with made.app_context():
+            db.session.remove()
+            db.engine.dispose()
+    with warnings.catch_warnings():
+        # connections a test's threads still held when the pool was disposed are
+        # collected here, at a known point, instead of inside another test
+        warnings.simplefilter("ignore", ResourceWarning)
+        gc.collect()
 
 
 @pytest.fixture
@@ -197,9 +274,15 @@ def anon(app):
 
 def login_session(client, user_id: int) -> None:
     """Log a web test client in as a user (the session flask-login would set)."""
+    from core.accounts.models import User
+
+    app = client.application
+    with app.app_context():
+        generation = db.session.get(User, user_id).session_generation or 0
     with client.session_transaction() as sess:
         sess["_user_id"] = str(user_id)
         sess["_fresh"] = True
+        sess["_jz_gen"] = generation
 
 
 @pytest.fixture

@@ -24,6 +24,15 @@ EXPECTED_PUBLIC = {
     "web.switch_language",
     "accounts_api.issue_token",
     "followups.ical_feed",  # a private calendar feed: the secret token in its URL
+    # the customer's satisfaction survey: the single-use secret token in its URL
+    "surveys.answer_page",
+    "surveys_api.public_survey",
+    "surveys_api.public_answer",
+    # the load balancer's probes; /metrics answers 404 unless the scraper's token or a
+    # local address (core/ops/metrics.py)
+    "ops.healthz",
+    "ops.readyz",
+    "ops.metrics",
 }
 
 _ARG = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")

@@ -1,6 +1,7 @@
 """The ``jiazheng`` command line: create-user and plugins (worker/serve: test_jobs, test_serve)."""
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from core.accounts.models import User
@@ -98,16 +99,20 @@ def test_plugins_command_names_disabled_plugins(tmp_path, database_url):
     assert result.output.splitlines()[-1] == "Disabled: nanny"
 
 
-def test_serve_on_a_port_in_use_says_so_and_starts_nothing(app):
+@pytest.mark.parametrize("dev", [False, True], ids=["gunicorn", "werkzeug"])
+def test_serve_on_a_port_in_use_says_so_and_starts_nothing(app, dev):
     import socket
 
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = _run(app, "serve", "--port", str(port))
+        result = _run(app, "serve", "--port", str(port), *(["--dev"] if dev else []))
     assert result.exit_code == 1
-    assert f"Port {port} is in use" in result.output  # werkzeug's own words
+    # werkzeug's own words, or the socket's
+    assert (f"Port {port} is in use" if dev else "Address already in use") in result.output
+    if not dev:
+        assert f"cannot listen on 127.0.0.1:{port}" in result.output
     assert "Background worker" not in result.output
 
 

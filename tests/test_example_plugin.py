@@ -66,6 +66,10 @@ def test_the_example_line_passes_what_every_line_must(elderly_app):
         assert facade.check_price_table("elderly_care", table) is True
     assert isinstance(quote, Quote) and quote.total == Decimal("9000.00")
     json.dumps(quote.as_dict())
+    with elderly_app.app_context():
+        questionnaire = facade.survey_questionnaire("elderly_care")
+    assert questionnaire.overall.code == "overall"
+    assert questionnaire.complaint_category == "attitude"
 
 
 def test_the_example_plugins_own_tests_pass():

@@ -4,7 +4,7 @@ from flask import g, request
 from flask_smorest import Blueprint
 
 from ..access import ANY_STAFF, current_principal, public, roles
-from ..audit.service import diff, record
+from ..audit.service import record
 from ..errors import Forbidden, NotFound
 from ..extensions import db
 from . import service
@@ -104,14 +104,5 @@ def update_user(data, user_id):
     user = db.session.get(User, user_id)
     if user is None:
         raise NotFound()
-    before = {"display_name": user.display_name, "role": user.role, "active": user.active}
-    if "password" in data:
-        service.set_password(user, data.pop("password"))
-    for key, value in data.items():
-        setattr(user, key, value)
-    if not user.active:
-        service.revoke_all_tokens(user)
-    after = {"display_name": user.display_name, "role": user.role, "active": user.active}
-    record("update", "user", user.id, f"user {user.username}", diff(before, after))
-    db.session.commit()
+    service.update_user(user, data, current_principal().id)
     return user

@@ -18,6 +18,7 @@ ROLE_LABELS = {
     "dispatcher": ("客服专员", "Dispatcher"),
     "trainer": ("后勤老师", "Trainer"),
     "finance": ("财务", "Finance"),
+    "quality": ("质检员", "Quality reviewer"),
 }
 
 
@@ -32,11 +33,19 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(sa.String(16))
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     active: Mapped[bool] = mapped_column(default=True)
+    #: may export trainees' full ID numbers for the platform (58到家); granted by an admin,
+    #: separate from the role (docs/privacy.md, "The 58到家 list")
+    platform_export: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    #: bumped to end every web session of the user at once (logout, password, role,
+    #: deactivation); a session cookie carries the generation it was made in
+    session_generation: Mapped[int] = mapped_column(sa.Integer, default=0,
+                                                    server_default="0")
 
     __table_args__ = (sa.CheckConstraint(
-        "role IN ('admin','supervisor','dispatcher','trainer','finance')", name="role_known"),)
+        "role IN ('admin','supervisor','dispatcher','trainer','finance','quality')",
+        name="role_known"),)
 
     @property
     def is_active(self) -> bool:  # flask-login
@@ -60,7 +69,8 @@ class ApiToken(db.Model):
 
 
 class LoginAttempt(db.Model):
-    """One try to log in; failures inside a window throttle further tries."""
+    """A successful login: it proves the address for the account (see accounts/throttle.py;
+    failed logins are counted in Redis, not here)."""
 
     __tablename__ = "login_attempts"
 

@@ -19,6 +19,8 @@ class UserSchema(Schema):
     display_name = fields.String()
     role = fields.String()
     active = fields.Boolean()
+    platform_export = fields.Boolean(metadata={
+        "description": "May export trainees' full ID numbers for the platform (58到家)."})
     created_at = fields.DateTime(dump_only=True)
     last_login_at = fields.DateTime(dump_only=True, allow_none=True)
 
@@ -42,6 +44,10 @@ class UserUpdateSchema(Schema):
     display_name = fields.String(validate=validate.Length(min=1, max=64))
     role = fields.String(validate=validate.OneOf(ROLES))
     active = fields.Boolean()
+    platform_export = fields.Boolean(metadata={
+        "description": "Grant or withdraw the permission to export trainees' full ID "
+                       "numbers for the platform (58到家); only for trainer, dispatcher, "
+                       "supervisor and admin accounts."})
     password = fields.String(load_only=True, validate=validate.Length(min=8, max=256))
 
 

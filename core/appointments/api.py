@@ -14,6 +14,9 @@ from .schemas import (
     CountInSchema,
     KitQuerySchema,
     PaymentCreateSchema,
+    SheetOutstandingPageSchema,
+    SheetQuerySchema,
+    SheetReturnSchema,
     ToolItemCreateSchema,
     ToolItemPageSchema,
     ToolItemQuerySchema,
@@ -117,8 +120,33 @@ def report_finish(data, order_id, visit_id):
 @blp.arguments(VisitConfirmSchema)
 @blp.response(200, VisitSchema)
 def confirm_finish(data, order_id, visit_id):
-    """The customer confirmed the finish time (or gave another one, kept beside it)."""
-    return visits.confirm(_visit(order_id, visit_id), _me(), data["finished_at"], data["note"])
+    """One call to the customer: she confirmed the finish time (or gave another one, kept
+    beside it) and answered the short follow-up (``outcome``), which completes the
+    finish-confirmation call — no separate call the next day."""
+    return visits.confirm(_visit(order_id, visit_id), _me(), data["finished_at"], data["note"],
+                          data["outcome"], data["reason"])
+
+
+@blp.route("/orders/<int:order_id>/visits/<int:visit_id>/sheet-returned", methods=["POST"])
+@roles(*WRITERS)
+@blp.arguments(SheetReturnSchema)
+@blp.response(200, VisitSchema)
+def return_sheet(data, order_id, visit_id):
+    """The worker handed the service sheet (上户表) back and it is filed (when; by the
+    caller). After the finish was reported; once (409 ``sheet_returned``)."""
+    return visits.return_sheet(_visit(order_id, visit_id), _me(), data["returned_at"],
+                               data["note"])
+
+
+@blp.route("/visits/sheets-outstanding")
+@roles(*READERS)
+@blp.arguments(SheetQuerySchema, location="query")
+@blp.response(200, SheetOutstandingPageSchema)
+def sheets_outstanding(args):
+    """Service sheets (上户表) not yet handed back: finished visits without a filed sheet,
+    oldest finish first; filters by worker, dispatcher and finish date; ``q`` searches
+    the order number."""
+    return visits.sheets_outstanding(**args)
 
 
 @blp.route("/orders/<int:order_id>/visits/<int:visit_id>/payment", methods=["POST"])

@@ -70,6 +70,9 @@ def arrange(order: Order, actor_id: int, *, scheduled_at: dt.datetime, place: st
                            "该业务线的订单不需要面试。"), code="no_interviews")
     require_state(order, INTERVIEW_STATES, Msg("An interview is arranged", "安排面试"))
     worker = worker_for(order, worker_id)
+    from ..placement.service import require_profile_sent
+
+    require_profile_sent(order, worker)  # 004: her profile goes before the interview
     now = utcnow()
     row = Interview(order_id=order.id, worker_id=worker.id, status="arranged",
                     scheduled_at=business_time(scheduled_at), place=place.strip()[:200],
@@ -183,7 +186,9 @@ def _refusal(order: Order) -> Conflict:
         msg = Msg("The interview of {name} did not pass ({en}); a contract needs a passed "
                   "interview.", "{name}的面试未通过（{zh}），签约前须面试通过。").format(
             name=name, en=en.lower(), zh=zh)
-    return Conflict(msg, code="interview_not_passed")
+    return Conflict(msg, code="interview_not_passed", next_step=lifecycle.step(
+        order, "interview", "Arrange the interview and record its outcome.",
+        "安排面试并登记结果。", "interviews", "/interviews"))
 
 
 @lifecycle.guard("contracted")

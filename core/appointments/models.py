@@ -29,6 +29,13 @@ VISIT_STATUS_LABELS = {
 }
 VISIT_STATUSES = tuple(VISIT_STATUS_LABELS)
 
+#: What the customer said in the short follow-up made with the finish confirmation.
+VISIT_FOLLOWUP_LABELS = {
+    "satisfied": ("满意", "Satisfied"),
+    "not_satisfied": ("不满意", "Not satisfied"),
+}
+VISIT_FOLLOWUP_OUTCOMES = tuple(VISIT_FOLLOWUP_LABELS)
+
 #: Where a massage session stands: code → (zh, en).
 SESSION_STATUS_LABELS = {
     "booked": ("已预约", "Booked"),
@@ -77,6 +84,13 @@ class Visit(db.Model):
     confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     confirmed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     confirmation_note: Mapped[str] = mapped_column(sa.String(255), default="")
+    #: the short follow-up (简单回访) made in the same call as the confirmation
+    followup_outcome: Mapped[str] = mapped_column(sa.String(16), default="")
+    followup_reason: Mapped[str] = mapped_column(sa.String(255), default="")
+    #: the service sheet (上户表) handed back by the worker and filed by the desk
+    sheet_returned_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
+    sheet_filed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    sheet_note: Mapped[str] = mapped_column(sa.String(255), default="")
     kit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("tool_kits.id"))
     tools_out_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     tools_out_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
@@ -96,6 +110,7 @@ class Visit(db.Model):
     payment: Mapped[OrderPayment | None] = relationship()
     finish_reported_by: Mapped[User | None] = relationship(foreign_keys=[finish_reported_by_id])
     confirmed_by: Mapped[User | None] = relationship(foreign_keys=[confirmed_by_id])
+    sheet_filed_by: Mapped[User | None] = relationship(foreign_keys=[sheet_filed_by_id])
     tools: Mapped[list[VisitTool]] = relationship(  # noqa: F821 - defined in models_tools
         back_populates="visit", cascade="all, delete-orphan", order_by="VisitTool.id")
 
@@ -104,6 +119,8 @@ class Visit(db.Model):
         sa.UniqueConstraint("order_id", "seq", name="uq_visits_order_seq"),
         sa.CheckConstraint(_in("status", VISIT_STATUSES), name="status_known"),
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        sa.CheckConstraint(_in("followup_outcome", ("",) + VISIT_FOLLOWUP_OUTCOMES),
+                           name="followup_outcome_known"),
     )
 
     @property

@@ -9,7 +9,7 @@ from ..messages import Msg
 from ..orders.schemas import StrictSchema
 from ..orders.schemas_records import PaymentCreateSchema  # noqa: F401  (a visit's payment)
 from ..pagination import PageArgsSchema, page_schema
-from .models import INTERVIEW_OUTCOMES, PLACES
+from .models import INTERVIEW_OUTCOMES, PLACES, VISIT_FOLLOWUP_OUTCOMES
 
 _MAX_INT = 2**31 - 1
 _MONEY = {"places": 2, "as_string": True}
@@ -79,6 +79,14 @@ class VisitSchema(Schema):
     confirmed_finished_at = fields.DateTime(allow_none=True)
     confirmed_at = fields.DateTime(allow_none=True)
     confirmation_note = fields.String()
+    followup_outcome = fields.String(metadata={
+        "description": "The short follow-up made in the confirmation call: satisfied / "
+                       "not_satisfied ('' before the confirmation)."})
+    followup_reason = fields.String()
+    sheet_returned_at = fields.DateTime(allow_none=True)
+    sheet_filed_by = fields.Function(
+        lambda v: v.sheet_filed_by.display_name if v.sheet_filed_by else None)
+    sheet_note = fields.String()
     kit_id = fields.Integer(allow_none=True)
     tools_out_at = fields.DateTime(allow_none=True)
     tools_back_at = fields.DateTime(allow_none=True)
@@ -119,10 +127,54 @@ class VisitFinishSchema(StrictSchema):
 
 
 class VisitConfirmSchema(StrictSchema):
-    """The customer confirms the finish; ``finished_at`` when she gives another time."""
+    """One call to the customer (004): she confirms the finish (``finished_at`` when she
+    gives another time) and answers the short follow-up (``outcome``; ``reason`` when
+    not satisfied)."""
 
     finished_at = when(load_default=None)
+    outcome = fields.String(required=True, validate=validate.OneOf(
+        VISIT_FOLLOWUP_OUTCOMES, error=Msg("Choose satisfied or not_satisfied.",
+                                           "请选择满意（satisfied）或不满意（not_satisfied）。")),
+        metadata={"description": "The short follow-up's answer: satisfied / not_satisfied."})
+    reason = fields.String(load_default="", validate=validate.Length(max=255),
+                           metadata={"description": "Why not satisfied (required then)."})
     note = fields.String(load_default="", validate=validate.Length(max=255))
+
+
+class SheetReturnSchema(StrictSchema):
+    """The service sheet (上户表) handed back: when (default now) and a note."""
+
+    returned_at = when(load_default=None)
+    note = fields.String(load_default="", validate=validate.Length(max=255))
+
+
+class SheetQuerySchema(PageArgsSchema):
+    """Filters of the list of service sheets not yet returned (``q``: order number;
+    ``sort``: finished_at, starts_at, order)."""
+
+    worker_id = fields.Integer(load_default=None)
+    dispatcher_id = fields.Integer(load_default=None)
+    finished_after = fields.Date(load_default=None)
+    finished_before = fields.Date(load_default=None)
+
+
+class SheetOutstandingSchema(Schema):
+    """A visit whose service sheet is not back yet (no customer details)."""
+
+    visit_id = fields.Integer(attribute="id")
+    order_id = fields.Integer()
+    order_number = fields.Function(lambda v: v.order.number)
+    seq = fields.Integer()
+    status = fields.String()
+    starts_at = fields.DateTime()
+    reported_finished_at = fields.DateTime(allow_none=True)
+    worker_id = fields.Function(lambda v: v.worker_shown.id if v.worker_shown else None)
+    worker_name = fields.Function(lambda v: v.worker_shown.name if v.worker_shown else None)
+    dispatcher_name = fields.Function(
+        lambda v: v.order.dispatcher.display_name if v.order.dispatcher else None)
+
+
+SheetOutstandingPageSchema = page_schema(SheetOutstandingSchema, "SheetOutstandingPage")
 
 
 # ------------------------------------------------------------------------------ tool kits

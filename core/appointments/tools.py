@@ -43,7 +43,7 @@ def search_items(*, q: str | None = None, active: bool | None = None, page: int 
     """Items in stock, by name; ``q`` searches the name."""
     stmt = sa.select(ToolItem)
     if q:
-        stmt = stmt.where(ToolItem.name.contains(q))
+        stmt = stmt.where(ToolItem.name.contains(q, autoescape=True))
     if active is not None:
         stmt = stmt.where(ToolItem.active.is_(active))
     stmt = apply_sort(stmt, sort, {"name": ToolItem.name, "stock": ToolItem.stock},

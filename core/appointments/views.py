@@ -21,6 +21,7 @@ from .models import (
     INTERVIEW_STATUS_LABELS,
     PLACE_LABELS,
     SESSION_STATUS_LABELS,
+    VISIT_FOLLOWUP_LABELS,
     VISIT_STATUS_LABELS,
     Visit,
 )
@@ -31,7 +32,7 @@ WRITERS = ("dispatcher", "supervisor")
 READERS = WRITERS + ("finance",)
 LABELS = {"visit_statuses": VISIT_STATUS_LABELS, "session_statuses": SESSION_STATUS_LABELS,
           "interview_statuses": INTERVIEW_STATUS_LABELS, "places": PLACE_LABELS,
-          "methods": PAYMENT_METHOD_LABELS}
+          "methods": PAYMENT_METHOD_LABELS, "visit_followup": VISIT_FOLLOWUP_LABELS}
 
 
 def local(ts, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -53,7 +54,11 @@ def appointments_for(order) -> dict:
     ask_interviews = interviews.offers_interviews(order)
     workers = []
     if ask_interviews and order.state in interviews.INTERVIEW_STATES:
-        workers = ([order.worker] if order.worker else []) + staffing.candidates(order)
+        from ..matching.rules import health_refusal
+
+        own = [order.worker] if order.worker and health_refusal(order, order.worker) is None \
+            else []
+        workers = own + staffing.candidates(order)
     return {
         "visits": planned_visits,
         "visit_amount": visits.suggested_amount(order, planned_visits or []),
@@ -63,11 +68,22 @@ def appointments_for(order) -> dict:
         "kits": tools.list_kits() if planned_visits else [],
         "package": package,
         "sessions": sessions.of_order(order) if package is not None else None,
+        "session_slot": _first_slot(order) if package is not None else None,
         "interviews": interviews.of_order(order) if ask_interviews else None,
         "interview_workers": workers,
         "passed_interview": interviews.passed_for(order) if ask_interviews else None,
         "labels": LABELS,
     }
+
+
+def _first_slot(order):
+    """The slot the intake asked for (its date and time), to start the booking form from
+    while no session is booked yet — nothing typed twice."""
+    from ..matching.periods import order_period
+
+    if sessions.of_order(order):
+        return None
+    return order_period(order)
 
 
 @bp.app_context_processor
@@ -100,4 +116,4 @@ def service_sheet(visit_id):
                            customer=customer_name(order.customer))
 
 
-from . import views_actions, views_tools  # noqa: E402,F401  (routes on the same blueprint)
+from . import views_actions, views_sheets, views_tools  # noqa: E402,F401  (routes on the same blueprint)

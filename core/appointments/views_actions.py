@@ -124,9 +124,18 @@ def report_finish(order_id, visit_id):
 @bp.post("/orders/<int:order_id>/visits/<int:visit_id>/confirm")
 @roles(*WRITERS)
 def confirm_finish(order_id, visit_id):
-    """The customer confirmed the finish."""
+    """The customer confirmed the finish and answered the short follow-up (one call)."""
     return _visit_act(order_id, visit_id, lambda v: visits.confirm(
-        v, _me(), _when("finished_at", required=False), _text("note")), _("客户已确认完工"))
+        v, _me(), _when("finished_at", required=False), _text("note"),
+        _text("outcome") or None, _text("reason")), _("客户已确认完工，简单回访已记录"))
+
+
+@bp.post("/orders/<int:order_id>/visits/<int:visit_id>/sheet-returned")
+@roles(*WRITERS)
+def return_sheet(order_id, visit_id):
+    """The service sheet (上户表) came back and is filed."""
+    return _visit_act(order_id, visit_id, lambda v: visits.return_sheet(
+        v, _me(), _when("returned_at", required=False), _text("note")), _("上户表已归档"))
 
 
 @bp.post("/orders/<int:order_id>/visits/<int:visit_id>/payment")

@@ -11,6 +11,7 @@ from marshmallow import ValidationError
 from ..access import current_principal, roles
 from ..errors import DomainError, Invalid, flatten_fields
 from ..extensions import db
+from ..inputs import load as load_checked
 from ..orders.views import _int, errors_of
 from . import tools
 from .schemas import ToolItemCreateSchema, ToolKitCreateSchema
@@ -55,7 +56,7 @@ def add_item():
     """Add an item with its count on the shelf."""
     form = {k: request.form.get(k, "").strip() for k in ("name", "unit", "stock", "note")
             if request.form.get(k, "").strip()}
-    return _done(lambda: tools.create_item(ToolItemCreateSchema().load(form), _me()),
+    return _done(lambda: tools.create_item(load_checked(ToolItemCreateSchema(), form), _me()),
                  _("已添加工具"))
 
 
@@ -84,12 +85,12 @@ def update_item(item_id):
 def add_kit():
     """Make a kit from the counts typed beside each item."""
     def action():
-        lines = [{"item_id": int(key[4:]), "quantity": _int(value.strip())}
+        lines = [{"item_id": _int(key[4:]), "quantity": _int(value.strip())}
                  for key, value in request.form.items()
                  if key.startswith("qty_") and key[4:].isdigit() and value.strip()]
         data = {"name": request.form.get("name", "").strip(),
                 "note": request.form.get("note", "").strip(), "items": lines}
-        tools.create_kit(ToolKitCreateSchema().load(data), _me())
+        tools.create_kit(load_checked(ToolKitCreateSchema(), data), _me())
 
     return _done(action, _("已添加工具包"))
 

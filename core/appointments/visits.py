@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from .. import plugins
+from .. import numbering, plugins
 from ..audit.service import record
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
@@ -22,6 +22,7 @@ from ..messages import Msg, bilingual
 from ..money import quantize
 from ..orders import payments
 from ..orders.models import Order
+from ..pagination import apply_sort, paginate
 from ..timeutil import utcnow
 from . import history
 from .checks import (
@@ -32,7 +33,7 @@ from .checks import (
     require_open,
     require_state,
 )
-from .models import Visit
+from .models import VISIT_FOLLOWUP_OUTCOMES, Visit
 
 #: the order states in which a visit can start, finish or be confirmed
 SERVICE_STATES = ("in_service",)
@@ -90,10 +91,10 @@ def plan(order: Order, actor_id: int) -> list[Visit]:
             old.status, old.cancel_reason, old.updated_at = "cancelled", "replanned", now
             db.session.flush()
             followups.visit_cancelled(order.id, old.id)
-    seq = max((v.seq for v in existing), default=0)
     made = []
     for slot in slots:
-        seq += 1
+        seq = numbering.next_value(f"visit:{order.id}",
+                                   lambda: max((v.seq for v in existing), default=0))
         visit = Visit(order_id=order.id, seq=seq, status="planned",
                       starts_at=business_time(slot.starts_at),
                       ends_at=business_time(slot.ends_at), worker_id=order.worker_id,
@@ -206,29 +207,139 @@ def report_finish(visit: Visit, finished_at: dt.datetime, actor_id: int) -> Visi
     return visit
 
 
+def _close_finish_calls(visit: Visit, outcome: str, reason: str, notes: str,
+                       actor_id: int) -> list[int]:
+    """Record the short follow-up's outcome on the calls the visit's line hangs on its
+    end and that are due by now (the finish confirmation, 完工确认): they were made in
+    this one call. A later call the line plans (a next-week check) stays pending."""
+    from ..followups import outcomes
+    from ..followups.models import FollowUp
+
+    rows = db.session.scalars(sa.select(FollowUp).where(
+        FollowUp.order_id == visit.order_id, FollowUp.anchor_key == f"visit_end:{visit.id}",
+        FollowUp.state == "pending", FollowUp.due_at <= utcnow() + CLOCK_SLACK)
+        .order_by(FollowUp.due_at, FollowUp.id))
+    closed = []
+    for f in list(rows):
+        outcomes.record_outcome(f.id, outcome, actor_id=actor_id, reason=reason, notes=notes,
+                                version=f.version)
+        closed.append(f.id)
+    return closed
+
+
 def confirm(visit: Visit, actor_id: int, finished_at: dt.datetime | None = None,
-            note: str = "") -> Visit:
-    """The customer confirms the reported finish time (客户确认); a time the customer
-    corrects is kept beside the one reported, and the follow-ups move to it."""
+            note: str = "", outcome: str | None = None, reason: str = "") -> Visit:
+    """The desk calls the customer: she confirms the reported finish time (客户确认) and
+    answers the short follow-up (简单回访) in the same call (004: 立即给顾客打电话确认 …
+    做简单回访). One action records both: the time (a corrected one is kept beside the
+    one reported, and the follow-ups move to it) and the outcome — ``satisfied`` or
+    ``not_satisfied`` with the reason — which also completes the finish-confirmation
+    call the line planned, so no separate call is left for the next day."""
     require_state(visit.order, CONFIRM_STATES, Msg("A finish is confirmed", "确认完工"))
     if visit.status != "finished":
         raise Conflict(Msg("Only a reported finish can be confirmed.",
                            "只有已报完工的上门才能确认。"), code="visit_not_finished")
+    if outcome not in VISIT_FOLLOWUP_OUTCOMES:
+        raise _field("outcome", "Say what the customer answered in the short follow-up: "
+                     "satisfied or not_satisfied.", "请填写简单回访的结果：满意或不满意。")
+    reason = (reason or "").strip()
+    if outcome == "not_satisfied" and not reason:
+        raise _field("reason", "Say why the customer is not satisfied.",
+                     "请填写客户不满意的原因。")
     agreed = business_time(finished_at) if finished_at else visit.reported_finished_at
     _not_future("finished_at", agreed)
+    if agreed <= (visit.started_at or visit.starts_at):
+        raise _field("finished_at", "The finish must come after the start.",
+                     "完工时间须晚于开始时间。")
     visit.status, visit.confirmed_finished_at = "confirmed", agreed
     visit.confirmed_at, visit.confirmed_by_id = utcnow(), actor_id
     visit.confirmation_note, visit.updated_at = (note or "")[:255], utcnow()
+    visit.followup_outcome, visit.followup_reason = outcome, reason[:255]
     db.session.flush()
     if agreed != visit.reported_finished_at:
         followups.visit_done(visit.order_id, visit.id, agreed)
+    closed = _close_finish_calls(visit, outcome, reason, note or "", actor_id)
     history.note(visit.order, "visit_confirmed", actor_id, f"#{visit.seq} {note or ''}".strip(),
-                 {"visit_id": visit.id, "finished_at": agreed})
-    record("status", "visit", visit.id, f"visit {visit.seq}: finish confirmed",
+                 {"visit_id": visit.id, "finished_at": agreed, "outcome": outcome,
+                  "followups": closed})
+    record("status", "visit", visit.id, f"visit {visit.seq}: finish confirmed ({outcome})",
            {"status": ["finished", "confirmed"],
-            "confirmed_finished_at": [None, agreed.isoformat()]}, actor_id=actor_id)
+            "confirmed_finished_at": [None, agreed.isoformat()],
+            "followup_outcome": [None, outcome]}, actor_id=actor_id)
     commit()
     return visit
+
+
+def return_sheet(visit: Visit, actor_id: int, returned_at: dt.datetime | None = None,
+                 note: str = "") -> Visit:
+    """The worker handed the service sheet (上户表) back and the desk filed it (交与客服部
+    保存): when, and who filed it. Only after the finish was reported; once."""
+    if visit.status not in ("finished", "confirmed"):
+        raise Conflict(Msg("The sheet comes back after the visit: report the finish first.",
+                           "上户表在服务结束后交回：请先登记完工。"), code="visit_not_finished")
+    if visit.sheet_returned_at is not None:
+        raise Conflict(Msg("The service sheet of this visit was filed already.",
+                           "这次上门的上户表已归档。"), code="sheet_returned")
+    when_back = business_time(returned_at) if returned_at else utcnow()
+    _not_future("returned_at", when_back)
+    if when_back < (visit.started_at or visit.starts_at):
+        raise _field("returned_at", "The sheet cannot come back before the visit started.",
+                     "交回时间不能早于上门开始时间。")
+    visit.sheet_returned_at, visit.sheet_filed_by_id = when_back, actor_id
+    visit.sheet_note, visit.updated_at = (note or "")[:255], utcnow()
+    db.session.flush()
+    history.note(visit.order, "visit_sheet_returned", actor_id, f"#{visit.seq}",
+                 {"visit_id": visit.id, "returned_at": when_back})
+    record("update", "visit", visit.id, f"visit {visit.seq}: service sheet filed",
+           {"sheet_returned_at": [None, when_back.isoformat()]}, actor_id=actor_id)
+    commit()
+    return visit
+
+
+def _outstanding() -> sa.Select:
+    return (sa.select(Visit).join(Order, Order.id == Visit.order_id)
+            .where(Visit.status.in_(("finished", "confirmed")),
+                   Visit.sheet_returned_at.is_(None)))
+
+
+def sheet_owing_workers() -> list:
+    """The workers who still owe a service sheet (for the list's filter), by name."""
+    from ..workers.models import Worker
+
+    owing = _outstanding().with_only_columns(
+        sa.func.coalesce(Visit.worker_id, Order.worker_id)).distinct()
+    return list(db.session.scalars(sa.select(Worker).where(Worker.id.in_(owing))
+                                   .order_by(Worker.name, Worker.id)))
+
+
+#: how the list of sheets not yet returned may be sorted
+SHEET_SORTS = {"finished_at": Visit.reported_finished_at, "starts_at": Visit.starts_at,
+               "order": Order.number}
+
+
+def sheets_outstanding(*, q: str | None = None, worker_id: int | None = None,
+                       dispatcher_id: int | None = None, finished_before: dt.date | None = None,
+                       finished_after: dt.date | None = None, sort: str | None = None,
+                       page: int = 1, per_page: int | None = None) -> dict:
+    """Service sheets (上户表) not yet handed back: visits whose finish was reported (or
+    confirmed) and whose sheet is not filed, oldest finish first. ``q`` searches the
+    order number; filters by worker, the order's dispatcher and the finish date
+    (Beijing)."""
+    stmt = _outstanding()
+    if q:
+        stmt = stmt.where(Order.number.contains(q.strip(), autoescape=True))
+    if worker_id is not None:
+        stmt = stmt.where(sa.func.coalesce(Visit.worker_id, Order.worker_id) == worker_id)
+    if dispatcher_id is not None:
+        stmt = stmt.where(Order.dispatcher_id == dispatcher_id)
+    if finished_after is not None:
+        stmt = stmt.where(Visit.reported_finished_at >= business_time(
+            dt.datetime.combine(finished_after, dt.time())))
+    if finished_before is not None:
+        stmt = stmt.where(Visit.reported_finished_at < business_time(
+            dt.datetime.combine(finished_before + dt.timedelta(days=1), dt.time())))
+    stmt = apply_sort(stmt, sort, SHEET_SORTS, [Visit.reported_finished_at, Visit.id])
+    return paginate(stmt, page, per_page)
 
 
 def suggested_amount(order: Order, visits: list[Visit]) -> Decimal | None:

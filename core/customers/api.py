@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 
 from ..access import current_principal, roles
 from ..extensions import db
-from . import disclosure, service
+from . import disclosure, history, service
 from .schemas import (
     CustomerAddressInSchema,
     CustomerAddressPatchSchema,
@@ -17,6 +17,10 @@ from .schemas import (
     CustomerQuerySchema,
     CustomerSchema,
     CustomerUpdateSchema,
+    HistoryQuerySchema,
+    RevealInSchema,
+    RevealSchema,
+    ServiceHistorySchema,
 )
 
 blp = Blueprint("customers_api", __name__, url_prefix="/api/v1/customers",
@@ -35,7 +39,7 @@ def list_customers(args):
     Top-secret files show to roles that may not open them with the name only partly
     ("王**") and the mobile masked; finance always sees mobiles masked.
     """
-    return service.search_customers(current_principal().role, **args)
+    return service.search_customers(current_principal(), **args)
 
 
 @blp.route("", methods=["POST"])
@@ -47,17 +51,49 @@ def create_customer(data):
     actor = current_principal()
     customer = service.create_customer(data, actor)
     db.session.commit()
-    return disclosure.detail(customer, actor.role)
+    return _after_change(customer, actor)
 
 
 @blp.route("/<int:customer_id>")
 @roles(*READ)
 @blp.response(200, CustomerSchema)
 def get_customer(customer_id):
-    """One customer file. Reading a secret-or-above file is recorded in the audit trail;
-    a top-secret one needs a supervisor (403 otherwise)."""
+    """One customer file as your role may see it (docs/privacy.md). Reading a
+    secret-or-above file is recorded; a confidential (机密) or top-secret (绝密) file that
+    needs a grant you do not hold is refused (403, code ``grant_required``)."""
     actor = current_principal()
-    return disclosure.detail(service.open_customer(customer_id, actor), actor.role)
+    return disclosure.detail(service.open_customer(customer_id, actor), actor)
+
+
+@blp.route("/<int:customer_id>/service-history")
+@roles(*READ)
+@blp.arguments(HistoryQuerySchema, location="query")
+@blp.response(200, ServiceHistorySchema)
+def service_history(args, customer_id):
+    """Her service history (服务记录): orders newest first (paged) with the worker and
+    the evaluations of each, and a summary (workers who served her, mean score). Part
+    of the file: refused (403 ``grant_required``) and recorded exactly as the file is."""
+    actor = current_principal()
+    return history.service_history(service.open_customer(customer_id, actor), **args)
+
+
+@blp.route("/<int:customer_id>/reveal", methods=["POST"])
+@roles(*WRITE)
+@blp.arguments(RevealInSchema)
+@blp.response(200, RevealSchema)
+def reveal_mobile(data, customer_id):
+    """Show a secret (秘密) file's full mobile, for the reason given (recorded)."""
+    actor = current_principal()
+    customer = service.reveal_mobile(customer_id, actor, data["reason"])
+    return {"id": customer.id, "mobile": customer.mobile}
+
+
+def _after_change(customer, actor):
+    """The file as the person who just changed it may see it (a file they classified
+    above what they may read answers with what shows of it)."""
+    if disclosure.may_open(customer, actor):
+        return disclosure.detail(customer, actor)
+    return disclosure.closed_view(customer, actor)
 
 
 @blp.route("/<int:customer_id>", methods=["PATCH"])
@@ -70,7 +106,7 @@ def update_customer(data, customer_id):
     customer = service.open_customer(customer_id, actor, purpose="change")
     service.update_customer(customer, data, actor)
     db.session.commit()
-    return disclosure.detail(customer, actor.role)
+    return _after_change(customer, actor)
 
 
 @blp.route("/<int:customer_id>/addresses", methods=["POST"])
@@ -108,3 +144,6 @@ def delete_address(customer_id, address_id):
     customer = service.open_customer(customer_id, actor, purpose="change")
     service.delete_address(customer, address_id, actor)
     db.session.commit()
+
+
+from . import api_access, api_checks, api_destruction  # noqa: E402,F401  (attach routes)

@@ -1,30 +1,96 @@
-"""What each role may see of a customer file (客户档案): masking and confidentiality.
+"""What each person may see of a customer file (客户档案) right now: the access matrix.
 
-- dispatchers, supervisors and admins see the mobile number; finance sees it masked;
-- a top-secret (绝密) file is opened only by supervisors and admins; in lists other
-  roles see its name only partly ("王**") and its mobile masked, and nothing else.
+The matrix (documented in docs/privacy.md, every cell tested) maps a file's level and the
+reader's role to a *view*, without and with an approved grant:
 
-Functions here turn a :class:`Customer` into the plain dict the schemas and templates show.
+- ``full``    — everything (mobile, addresses, notes, do-not-send list);
+- ``masked``  — everything but the mobile, which shows as 138****5678;
+- ``name``    — the name only (机密 without a grant);
+- ``partial`` — the family name only, 王** (绝密 without a grant).
+
+Secret (秘密) files show masked to the desk, who may reveal the mobile by giving a reason
+(recorded). Confidential (机密) files need a grant approved by a supervisor; top-secret
+(绝密) ones a grant approved by an admin (the department head), supervisors included.
+Every page, API, export and search reads this one module, so what a role may not see
+in the file it sees nowhere else.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import g, has_request_context
 
 from ..errors import Forbidden
 from ..messages import Msg
 from ..privacy import mask_mobile
+from ..timeutil import utcnow
 from .models import RECORDED_LEVELS, Customer, CustomerAddress
 
 #: roles that read customers at all; of them, the ones that may also change them
 READ_ROLES = ("dispatcher", "supervisor", "finance")
 WRITE_ROLES = ("dispatcher", "supervisor")
-#: roles that see a customer's full mobile number
-FULL_MOBILE_ROLES = frozenset({"admin", "supervisor", "dispatcher"})
-#: roles that may open a top-secret (绝密) file
+#: roles that may classify a file top secret (绝密)
 TOP_SECRET_ROLES = frozenset({"admin", "supervisor"})
+#: levels, lowest first
+LEVELS = ("normal", "secret", "confidential", "top_secret")
+#: views, least first
+VIEWS = ("none", "partial", "name", "masked", "full")
 
-TOP_SECRET_REFUSED = Msg(
-    "This customer file is top secret (绝密): reading or changing it needs a supervisor's "
-    "approval. Ask a supervisor.",
-    "该客户档案为绝密级，查看或修改须经客服主管批准，请联系主管。")
+#: (level, role) → (view without a grant, view with an active grant)
+MATRIX: dict[tuple[str, str], tuple[str, str]] = {
+    ("normal", "admin"): ("full", "full"),
+    ("normal", "supervisor"): ("full", "full"),
+    ("normal", "dispatcher"): ("full", "full"),
+    ("normal", "finance"): ("masked", "masked"),
+    ("secret", "admin"): ("masked", "masked"),
+    ("secret", "supervisor"): ("masked", "masked"),
+    ("secret", "dispatcher"): ("masked", "masked"),
+    ("secret", "finance"): ("masked", "masked"),
+    ("confidential", "admin"): ("full", "full"),
+    ("confidential", "supervisor"): ("full", "full"),
+    ("confidential", "dispatcher"): ("name", "full"),
+    ("confidential", "finance"): ("name", "masked"),
+    ("top_secret", "admin"): ("full", "full"),
+    ("top_secret", "supervisor"): ("partial", "full"),
+    ("top_secret", "dispatcher"): ("partial", "full"),
+    ("top_secret", "finance"): ("partial", "masked"),
+}
+#: roles that may reveal a secret (秘密) file's mobile by giving a reason
+REVEAL_ROLES = frozenset({"admin", "supervisor", "dispatcher"})
+#: who approves a grant for each level (an admin may approve any)
+APPROVER_ROLES = {"confidential": frozenset({"supervisor", "admin"}),
+                  "top_secret": frozenset({"admin"})}
+
+CLOSED = Msg("This customer file is confidential: reading it needs an approved access request. "
+             "Ask for access on the file's page.",
+             "该客户档案为涉密档案，查阅须先提交查阅申请并获批准。请在档案页面申请查阅。")
+TOP_SECRET_REFUSED = CLOSED
+
+
+@dataclass(frozen=True)
+class Sight:
+    """What one person may see of one file now."""
+
+    level: str
+    view: str
+    granted: bool
+    may_request: bool
+    may_reveal: bool
+
+    @property
+    def opens(self) -> bool:
+        """Whether anything beyond the name shows (the file "opens")."""
+        return self.view in ("masked", "full")
+
+    @property
+    def full_mobile(self) -> bool:
+        return self.view == "full"
+
+    @property
+    def recorded(self) -> bool:
+        """Whether reading it goes into the audit trail."""
+        return self.level in RECORDED_LEVELS
 
 
 def partial_name(name: str) -> str:
@@ -32,15 +98,68 @@ def partial_name(name: str) -> str:
     return name[:1] + "*" * max(len(name) - 1, 1) if name else name
 
 
-def may_open(customer: Customer, role: str) -> bool:
-    """Whether this role may open the file itself (top secret: supervisors and admins only)."""
-    return customer.confidentiality != "top_secret" or role in TOP_SECRET_ROLES
+def active_grants(user) -> dict[int, str]:
+    """``{customer_id: level}`` of this person's grants in force now (one query a request)."""
+    from .models_access import AccessRequest
+
+    if user is None or isinstance(user, str):
+        return {}
+    cache = g.setdefault("_jz_grants", {}) if has_request_context() else {}
+    if user.id not in cache:
+        from ..extensions import db
+
+        rows = db.session.execute(sa.select(AccessRequest.customer_id, AccessRequest.level).where(
+            AccessRequest.requester_id == user.id, AccessRequest.state == "approved",
+            AccessRequest.expires_at > utcnow()))
+        cache[user.id] = {cid: level for cid, level in rows}
+    return cache[user.id]
 
 
-def check_may_open(customer: Customer, role: str) -> None:
-    """Refuse (403) a role that may not open this file."""
-    if not may_open(customer, role):
-        raise Forbidden(TOP_SECRET_REFUSED, code="top_secret")
+def forget_grants() -> None:
+    """Drop this request's cached grants (after one was approved or revoked)."""
+    if has_request_context():
+        g.pop("_jz_grants", None)
+
+
+def sight(customer: Customer, user) -> Sight:
+    """What ``user`` may see of ``customer`` now (the access check, 权限校验)."""
+    level = customer.confidentiality
+    role = user if isinstance(user, str) else getattr(user, "role", None)  # a bare role: no grants
+    without, with_grant = MATRIX.get((level, role), ("none", "none"))
+    granted = False
+    view = without
+    if with_grant != without and active_grants(user).get(customer.id) == level:
+        view, granted = with_grant, True
+    return Sight(level=level, view=view, granted=granted,
+                 may_request=with_grant != without and not granted,
+                 may_reveal=level == "secret" and role in REVEAL_ROLES)
+
+
+def may_open(customer: Customer, user) -> bool:
+    """Whether the file opens to this person (more than the name)."""
+    return sight(customer, user).opens
+
+
+def check_may_open(customer: Customer, user) -> Sight:
+    """The sight, or 403 (code ``grant_required``) when the file does not open."""
+    seen = sight(customer, user)
+    if not seen.opens:
+        raise Forbidden(CLOSED, code="grant_required")
+    return seen
+
+
+def shown_name(customer: Customer, user) -> str:
+    """The name as this person may see it (王** for a closed top-secret file)."""
+    return partial_name(customer.name) if sight(customer, user).view == "partial" \
+        else customer.name
+
+
+def shown_mobile(customer: Customer, user, revealed: bool = False) -> str | None:
+    """The mobile in full, masked, or None when the file does not open."""
+    seen = sight(customer, user)
+    if seen.full_mobile or (revealed and seen.may_reveal):
+        return customer.mobile
+    return mask_mobile(customer.mobile) if seen.opens else None
 
 
 def read_is_recorded(customer: Customer) -> bool:
@@ -48,25 +167,22 @@ def read_is_recorded(customer: Customer) -> bool:
     return customer.confidentiality in RECORDED_LEVELS
 
 
-def _mobile_for(customer: Customer, role: str) -> tuple[str, bool]:
-    if role in FULL_MOBILE_ROLES and may_open(customer, role):
-        return customer.mobile, False
-    return mask_mobile(customer.mobile), True
-
-
-def list_row(customer: Customer, role: str) -> dict:
-    """A list row as this role may see it."""
-    mobile, masked = _mobile_for(customer, role)
+def list_row(customer: Customer, user) -> dict:
+    """A list row as this person may see it."""
+    seen = sight(customer, user)
     address = customer.default_address
     row = {
-        "id": customer.id, "name": customer.name, "mobile": mobile,
+        "id": customer.id, "name": shown_name(customer, user),
+        "mobile": shown_mobile(customer, user),
         "confidentiality": customer.confidentiality, "status": customer.status,
         "lead_source": customer.lead_source, "district": address.district if address else None,
-        "masked": masked, "created_at": customer.created_at, "updated_at": customer.updated_at,
-        "version": customer.version, "openable": may_open(customer, role),
+        "masked": not seen.full_mobile, "created_at": customer.created_at,
+        "updated_at": customer.updated_at, "version": customer.version,
+        "openable": seen.opens, "view": seen.view, "granted": seen.granted,
+        "may_request": seen.may_request, "may_reveal": seen.may_reveal,
     }
-    if not row["openable"]:
-        row.update(name=partial_name(customer.name), district=None, lead_source=None)
+    if not seen.opens:
+        row.update(district=None, lead_source=None)
     return row
 
 
@@ -76,10 +192,12 @@ def address_view(address: CustomerAddress) -> dict:
         "id", "label", "district", "detail", "latitude", "longitude", "is_default", "version")}
 
 
-def detail(customer: Customer, role: str) -> dict:
-    """The whole file as this role may see it (call :func:`check_may_open` first)."""
-    check_may_open(customer, role)
-    view = list_row(customer, role)
+def detail(customer: Customer, user, *, revealed: bool = False) -> dict:
+    """The whole file as this person may see it (403 when it does not open)."""
+    check_may_open(customer, user)
+    view = list_row(customer, user)
+    if revealed:
+        view.update(mobile=shown_mobile(customer, user, revealed=True), masked=False)
     view.update({
         "household_notes": customer.household_notes,
         "deactivation_reason": customer.deactivation_reason,
@@ -90,3 +208,36 @@ def detail(customer: Customer, role: str) -> dict:
         "updated_by": customer.updated_by.display_name if customer.updated_by else None,
     })
     return view
+
+
+def closed_view(customer: Customer, user) -> dict:
+    """A file that does not open: the name as allowed, the level, and whether to ask."""
+    row = list_row(customer, user)
+    return {k: row[k] for k in ("id", "name", "confidentiality", "view", "may_request",
+                                "openable", "granted")}
+
+
+# --------------------------------------------------------------- the same rules in SQL
+
+def _grant_exists(user) -> sa.ColumnElement[bool]:
+    from .models_access import AccessRequest
+
+    return sa.exists().where(AccessRequest.customer_id == Customer.id,
+                             AccessRequest.requester_id == user.id,
+                             AccessRequest.state == "approved",
+                             AccessRequest.level == Customer.confidentiality,
+                             AccessRequest.expires_at > utcnow())
+
+
+def view_clause(user, views: tuple[str, ...]) -> sa.ColumnElement[bool]:
+    """SQL: the customer rows this person sees with one of ``views`` (for searches, so a
+    search never matches on what the row does not show)."""
+    role = getattr(user, "role", None)
+    parts = []
+    for level in LEVELS:
+        without, with_grant = MATRIX.get((level, role), ("none", "none"))
+        if without in views:
+            parts.append(Customer.confidentiality == level)
+        elif with_grant in views:
+            parts.append(sa.and_(Customer.confidentiality == level, _grant_exists(user)))
+    return sa.or_(*parts) if parts else sa.false()

@@ -34,6 +34,8 @@ def edit_input(form) -> dict:
     """An edit form → :class:`CustomerUpdateSchema` input (every field, plus the version)."""
     data = _blank_to_none({f: form.get(f, "") for f in EDIT_FIELDS})
     data["version"] = form.get("version", "")
+    if data.get("mobile") and "*" in data["mobile"]:  # shown masked: left as it is
+        data.pop("mobile")
     return data
 
 

@@ -191,13 +191,18 @@ class CustomerListItemSchema(Schema):
     """A customer as a list row. ``masked``: name or mobile were masked for your role."""
 
     id = fields.Integer()
-    name = fields.String()
-    mobile = fields.String()
+    name = fields.String(metadata={"description": "王** for a top-secret file not open to you"})
+    mobile = fields.String(allow_none=True, metadata={
+        "description": "full, masked (138****5678), or null when the file is not open to you"})
     confidentiality = fields.String()
     status = fields.String()
     lead_source = fields.String(allow_none=True)
     district = fields.String(allow_none=True, metadata={"description": "Of the default address."})
     masked = fields.Boolean()
+    view = fields.String(metadata={"description": "what you see (docs/privacy.md): full, "
+                                                  "masked, name or partial"})
+    granted = fields.Boolean(metadata={"description": "open to you under an access grant"})
+    may_request = fields.Boolean(metadata={"description": "you may ask for access"})
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
     version = fields.Integer()
@@ -215,3 +220,98 @@ class CustomerSchema(CustomerListItemSchema):
 
 
 CustomerPageSchema = page_schema(CustomerListItemSchema, "CustomerPage")
+
+
+class ClosedCustomerSchema(Schema):
+    """What shows of a file that does not open to you."""
+
+    id = fields.Integer()
+    name = fields.String()
+    confidentiality = fields.String()
+    view = fields.String()
+    may_request = fields.Boolean()
+
+
+class RevealInSchema(Schema):
+    """The reason for showing a secret (秘密) file's full mobile (recorded)."""
+
+    class Meta:
+        unknown = RAISE
+
+    reason = Text(required=True, validate=validate.Length(min=2, max=500, error=Msg(
+        "Give the reason (2–500 characters).", "请填写原因（2–500 个字）。")))
+
+
+class RevealSchema(Schema):
+    """A secret file's full mobile, shown once for the reason given."""
+
+    id = fields.Integer()
+    mobile = fields.String()
+
+
+class HistoryQuerySchema(Schema):
+    """Paging of a customer's service history (newest order first)."""
+
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=200))
+
+
+class HistoryEvaluationSchema(Schema):
+    """What the customer said of the worker on one order (评价)."""
+
+    id = fields.Integer()
+    worker_id = fields.Integer()
+    source = fields.String()
+    verdict = fields.String()
+    overall = fields.Integer()
+    attitude = fields.Integer(allow_none=True)
+    skill = fields.Integer(allow_none=True)
+    efficiency = fields.Integer(allow_none=True)
+    communication = fields.Integer(allow_none=True)
+    notes = fields.String()
+    created_at = fields.DateTime()
+
+
+class HistoryOrderSchema(Schema):
+    """One order of her history with its worker and evaluations."""
+
+    id = fields.Function(lambda r: r["order"].id)
+    number = fields.Function(lambda r: r["order"].number)
+    service_line = fields.Function(lambda r: r["order"].service_line)
+    state = fields.Function(lambda r: r["order"].state)
+    start_date = fields.Function(lambda r: r["order"].start_date.isoformat()
+                                 if r["order"].start_date else None)
+    end_date = fields.Function(lambda r: r["order"].end_date.isoformat()
+                               if r["order"].end_date else None)
+    created_at = fields.Function(lambda r: r["order"].created_at.isoformat())
+    worker_id = fields.Function(lambda r: r["order"].worker_id)
+    worker_name = fields.Function(lambda r: r["order"].worker.name if r["order"].worker
+                                  else None)
+    evaluations = fields.List(fields.Nested(HistoryEvaluationSchema))
+
+
+class HistoryWorkerSchema(Schema):
+    worker_id = fields.Integer()
+    name = fields.String()
+    orders = fields.Integer()
+    last_start = fields.Date(allow_none=True)
+
+
+class HistorySummarySchema(Schema):
+    orders = fields.Integer()
+    finished = fields.Integer()
+    cancelled = fields.Integer()
+    workers = fields.List(fields.Nested(HistoryWorkerSchema))
+    evaluations = fields.Integer()
+    mean_overall = fields.Float(allow_none=True)
+
+
+class ServiceHistorySchema(Schema):
+    """A customer's service history: her orders (paged) and a summary."""
+
+    items = fields.List(fields.Nested(HistoryOrderSchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+    pages = fields.Integer()
+    summary = fields.Nested(HistorySummarySchema)

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..access import current_principal
 from ..accounts.models import User
 from ..audit import service as audit
 from ..audit.service import diff, record
@@ -21,6 +22,7 @@ from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..messages import Msg, bilingual
 from ..pagination import apply_sort, paginate
+from ..privacy import mask_mobile
 from ..timeutil import utcnow
 from . import disclosure
 from .models import Customer, CustomerAddress
@@ -63,20 +65,50 @@ def get_customer(customer_id: int) -> Customer:
 def open_customer(customer_id: int, actor: User, *, purpose: str = "read") -> Customer:
     """The customer file, for a person who is about to read (or change) it.
 
-    A top-secret file is refused (403) to roles other than supervisor/admin, and the
-    refusal is recorded. Reading a secret-or-above file records an audit ``read`` event.
-    Both are committed here, so the trail keeps them whatever the request does next.
+    A file that does not open to this person (机密 / 绝密 without a grant) is refused
+    (403, code ``grant_required``) and the refusal recorded; reading a secret-or-above
+    file records a ``read`` event. Both are committed here, so the trail keeps them
+    whatever the request does next.
     """
     customer = get_customer(customer_id)
-    if not disclosure.may_open(customer, actor.role):
+    seen = disclosure.sight(customer, actor)
+    if not seen.opens:
         record(f"{purpose}_denied", ENTITY, customer.id,
-               f"top-secret customer file refused to a {actor.role}", actor_id=actor.id)
-        db.session.commit()
-        disclosure.check_may_open(customer, actor.role)
-    if purpose == "read" and disclosure.read_is_recorded(customer):
-        record("read", ENTITY, customer.id, f"{customer.confidentiality} customer file read",
+               f"{customer.confidentiality} customer file refused to a {actor.role}",
                actor_id=actor.id)
         db.session.commit()
+        disclosure.check_may_open(customer, actor)
+    if purpose == "read" and seen.recorded:
+        record("read", ENTITY, customer.id, f"{customer.confidentiality} customer file read"
+               + (" under a grant" if seen.granted else ""), actor_id=actor.id)
+        db.session.commit()
+    return customer
+
+
+def peek_customer(customer_id: int, actor: User) -> Customer:
+    """The file for showing what may be shown of a closed one (name, level, the request
+    form); a refused read is recorded like any other."""
+    customer = get_customer(customer_id)
+    if not disclosure.sight(customer, actor).opens:
+        record("read_denied", ENTITY, customer.id,
+               f"{customer.confidentiality} customer file refused to a {actor.role}",
+               actor_id=actor.id)
+        db.session.commit()
+    return customer
+
+
+REVEAL_REFUSED = Msg("Only a secret (秘密) file's mobile is revealed on request, and only to "
+                     "the desk.", "只有秘密级档案可申请显示手机号，且仅限客服人员。")
+
+
+def reveal_mobile(customer_id: int, actor: User, reason: str) -> Customer:
+    """Show a secret (秘密) file's full mobile for a stated reason (recorded)."""
+    customer = open_customer(customer_id, actor, purpose="reveal")
+    if not disclosure.sight(customer, actor).may_reveal:
+        raise Forbidden(REVEAL_REFUSED, code="reveal_refused")
+    record("reveal", ENTITY, customer.id, "mobile revealed", {"reason": [None, reason]},
+           actor_id=actor.id)
+    db.session.commit()
     return customer
 
 
@@ -87,33 +119,66 @@ def _mobile_digits(text: str) -> str | None:
     return digits if digits.isdigit() and len(digits) >= 3 else None
 
 
-def search_customers(role: str, *, q=None, confidentiality=None, status=None, district=None,
-                     lead_source=None, sort=None, page=1, per_page=None) -> dict:
-    """A page of customers as this role may see them (rows from :func:`disclosure.list_row`).
+def match_clause(user: User, q: str) -> sa.ColumnElement[bool]:
+    """SQL: customers whose shown name contains ``q``, or (3 or more digits) whose mobile
+    holds them — only on what this person's row shows (see :func:`search_customers`).
+    A search by phone digits is recorded (masked)."""
+    name_rows = disclosure.view_clause(user, ("name", "masked", "full"))
+    match = [sa.and_(name_rows, Customer.name.icontains(q, autoescape=True))]
+    if len(q) == 1:  # a name shown as 王** matches its shown family name only
+        match.append(sa.and_(disclosure.view_clause(user, ("partial",)),
+                             Customer.name.startswith(q, autoescape=True)))
+    digits = _mobile_digits(q)
+    if digits:
+        match.append(sa.and_(disclosure.view_clause(user, ("full",)),
+                             Customer.mobile.contains(digits, autoescape=True)))
+        shown = []
+        if len(digits) <= 4:
+            shown.append(Customer.mobile.endswith(digits, autoescape=True))
+        if len(digits) <= 3:
+            shown.append(Customer.mobile.startswith(digits, autoescape=True))
+        if shown:
+            match.append(sa.and_(disclosure.view_clause(user, ("masked",)), sa.or_(*shown)))
+        record("search", ENTITY, None, "customers searched by phone digits",
+               {"q": [None, _masked_query(digits)]}, actor_id=user.id)
+        db.session.commit()
+    return sa.or_(*match)
 
-    ``q`` matches part of the name, or (3 or more digits) part of the mobile number;
-    ``district`` matches part of the district of any of the customer's addresses.
+
+def search_customers(user: User, *, q=None, confidentiality=None, status=None, district=None,
+                     lead_source=None, sort=None, page=1, per_page=None) -> dict:
+    """A page of customers as this person may see them (rows from
+    :func:`disclosure.list_row`).
+
+    ``q`` matches part of the name, or (3 or more digits) part of the mobile number —
+    but only on what the row shows this person: a full mobile anywhere, a masked one
+    only on its shown first 3 or last 4 digits, a closed file's mobile not at all, and
+    a top-secret name shown as 王** only on its family name. A search by phone digits
+    is recorded in the audit trail (masked). ``district`` matches any address's
+    district of files that open.
     """
     stmt = sa.select(Customer).options(selectinload(Customer.addresses))
     if q:
-        match = [Customer.name.icontains(q, autoescape=True)]
-        digits = _mobile_digits(q)
-        if digits:
-            match.append(Customer.mobile.contains(digits, autoescape=True))
-        stmt = stmt.where(sa.or_(*match))
+        stmt = stmt.where(match_clause(user, q))
     if confidentiality:
         stmt = stmt.where(Customer.confidentiality == confidentiality)
     if status:
         stmt = stmt.where(Customer.status == status)
     if lead_source:
-        stmt = stmt.where(Customer.lead_source == lead_source)
+        stmt = stmt.where(disclosure.view_clause(user, ("masked", "full")),
+                          Customer.lead_source == lead_source)
     if district:
-        stmt = stmt.where(Customer.addresses.any(
+        stmt = stmt.where(disclosure.view_clause(user, ("masked", "full")), Customer.addresses.any(
             CustomerAddress.district.icontains(district, autoescape=True)))
     stmt = apply_sort(stmt, sort, _SORTS, [Customer.updated_at.desc(), Customer.id.desc()])
     result = paginate(stmt, page, per_page)
-    result["items"] = [disclosure.list_row(c, role) for c in result["items"]]
+    result["items"] = [disclosure.list_row(c, user) for c in result["items"]]
     return result
+
+
+def _masked_query(digits: str) -> str:
+    """What a phone search is recorded as: long enough to be a number → masked."""
+    return mask_mobile(digits) if len(digits) >= 7 else digits
 
 
 def history(customer_id: int, page: int = 1) -> dict:
@@ -193,8 +258,8 @@ def create_customer(data: dict, actor: User) -> Customer:
     for address in customer.addresses:
         after.update(_address_snapshot(address))
     after = {k: v for k, v in after.items() if v not in (None, "")}
-    record("create", ENTITY, customer.id, "customer file created", diff({}, after),
-           actor_id=actor.id)
+    record("create", ENTITY, customer.id, "customer file created",
+           diff({}, after, withhold=True), actor_id=actor.id)
     return customer
 
 
@@ -223,7 +288,7 @@ def update_customer(customer: Customer, data: dict, actor: User) -> Customer:
         _ensure_mobile_free(data["mobile"], exclude_id=customer.id)
     values = {**before, **data}
     _deactivation_rules(values)
-    changes = diff(before, values)
+    changes = diff(before, values, withhold=True)
     if not changes:
         return customer
     for field in _FIELDS:
@@ -263,8 +328,8 @@ def add_address(customer: Customer, data: dict, actor: User) -> CustomerAddress:
     address = CustomerAddress(**data, is_default=make_default)
     customer.addresses.append(address)
     _flush()
-    record("update", ENTITY, customer.id, "address added", diff({}, _address_snapshot(address)),
-           actor_id=actor.id)
+    record("update", ENTITY, customer.id, "address added",
+           diff({}, _address_snapshot(address), withhold=True), actor_id=actor.id)
     return address
 
 
@@ -285,7 +350,7 @@ def update_address(customer: Customer, address_id: int, data: dict,
         _clear_default(customer, keep=address)
     for field, value in data.items():
         setattr(address, field, value)
-    changes = diff(before, _address_snapshot(address))
+    changes = diff(before, _address_snapshot(address), withhold=True)
     if changes:
         _flush()
         record("update", ENTITY, customer.id, "address changed", changes, actor_id=actor.id)
@@ -301,7 +366,8 @@ def delete_address(customer: Customer, address_id: int, actor: User) -> None:
     if was_default and customer.addresses:
         customer.addresses[0].is_default = True
         _flush()
-    record("update", ENTITY, customer.id, "address removed", diff(before, {}), actor_id=actor.id)
+    record("update", ENTITY, customer.id, "address removed", diff(before, {}, withhold=True),
+           actor_id=actor.id)
 
 
 # ------------------------------------------------------------------ home page
@@ -320,7 +386,30 @@ def dashboard_tiles(role: str | None = None) -> list[dict]:
         Customer.status == "active")) or 0
     recent = db.session.scalar(sa.select(sa.func.count(Customer.id)).where(
         Customer.created_at >= utcnow() - dt.timedelta(days=7))) or 0
-    return [
+    tiles = []
+    user = current_principal()
+    if user is not None and role in ("supervisor", "admin"):
+        from .grants import pending_count
+
+        waiting = pending_count(user)
+        tiles.append({"label": _("待审批的档案查阅申请"), "value": waiting,
+                      "tone": "warn" if waiting else "", "id": "tile-access-requests",
+                      "href": url_for("customers.access_requests", state="pending")})
+        from .models_access import Destruction
+
+        proposals = db.session.scalar(sa.select(sa.func.count(Destruction.id)).where(
+            Destruction.state == "proposed")) or 0
+        tiles.append({"label": _("待审批的档案销毁申请"), "value": proposals,
+                      "tone": "warn" if proposals else "", "id": "destructions",
+                      "href": url_for("customers.destructions")})
+    if role in ("dispatcher", "supervisor", "admin"):
+        from . import checks
+
+        due = checks.open_duty_count()
+        tiles.append({"label": _("未完成的档案核定任务"), "value": due,
+                      "tone": "warn" if due else "", "id": "file-duties",
+                      "href": url_for("customers.file_duties", state="open")})
+    return tiles + [
         {"label": _("有效客户"), "value": active, "tone": "",
          "href": url_for("customers.index", status="active")},
         {"label": _("近 7 天新客户"), "value": recent, "tone": "",

@@ -11,14 +11,18 @@ from marshmallow import EXCLUDE, ValidationError
 from ..access import current_principal, has_role, roles
 from ..errors import DomainError, Invalid
 from ..extensions import db
-from ..i18n import select_locale
-from . import disclosure, forms, service
+from ..i18n import reader_text, select_locale
+from ..inputs import int64
+from ..inputs import load as load_checked
+from ..pagination import page_number
+from . import disclosure, forms, history, service
 from .models import CONFIDENTIALITY, DEACTIVATION_REASONS, LEAD_SOURCES, STATUSES
 from .schemas import (
     CustomerAddressInSchema,
     CustomerCreateSchema,
     CustomerQuerySchema,
     CustomerUpdateSchema,
+    RevealInSchema,
 )
 
 bp = Blueprint("customers", __name__, url_prefix="/customers")
@@ -50,16 +54,16 @@ def index():
     raw = {k: v for k, v in request.args.items() if v.strip()}
     errors = {}
     try:
-        args = CustomerQuerySchema().load(raw, unknown=EXCLUDE)
+        args = load_checked(CustomerQuerySchema(), raw, unknown=EXCLUDE)
     except ValidationError as exc:
         errors = forms.errors_of(exc)
-        args = CustomerQuerySchema().load({})
-    role = current_principal().role
+        args = load_checked(CustomerQuerySchema(), {})
+    user = current_principal()
     try:
-        page = service.search_customers(role, **args)
+        page = service.search_customers(user, **args)
     except Invalid as exc:  # an unknown sort key typed into the address bar
         errors.update(forms.errors_of(exc))
-        page = service.search_customers(role, **{**args, "sort": None})
+        page = service.search_customers(user, **{**args, "sort": None})
     return _render("customers/index.html", page=page, args=request.args, errors=errors)
 
 
@@ -68,10 +72,14 @@ def index():
 def create():
     """The new-customer form, with one address inline."""
     form, errors = {"confidentiality": "normal"}, {}
+    back = _order_form_back(request.values.get("next"))
+    if request.method == "GET" and request.args.get("q"):  # typed into the order form's picker
+        typed = request.args["q"].strip()
+        form["mobile" if typed.replace(" ", "").isdigit() else "name"] = typed
     if request.method == "POST":
         form = request.form
         try:
-            data = CustomerCreateSchema().load(forms.create_input(form))
+            data = load_checked(CustomerCreateSchema(), forms.create_input(form))
             customer = service.create_customer(data, current_principal())
             db.session.commit()
         except (ValidationError, DomainError) as exc:
@@ -79,8 +87,19 @@ def create():
             return _render("customers/form.html", _refused_status(exc), form=form,
                            errors=forms.errors_of(exc), customer=None)
         flash(_("客户已建档"))
+        if back:  # back to the new-order form it was started from, with her chosen
+            return redirect(f"{back}?customer_id={customer.id}")
         return redirect(url_for("customers.detail", customer_id=customer.id))
-    return _render("customers/form.html", form=form, errors=errors, customer=None)
+    return _render("customers/form.html", form=form, errors=errors, customer=None, back=back)
+
+
+def _order_form_back(target: str | None) -> str | None:
+    """``next`` when it is a new-order form of this site (no open redirect), else None."""
+    import re
+
+    if target and re.fullmatch(r"/orders/new/[a-z_]{1,40}", target):
+        return target
+    return None
 
 
 @bp.get("/<int:customer_id>")
@@ -90,13 +109,55 @@ def detail(customer_id):
     return _detail_page(customer_id)
 
 
-def _detail_page(customer_id, status=200, address_form=None, address_errors=None):
+def _detail_page(customer_id, status=200, address_form=None, address_errors=None,
+                 revealed=False, reveal_errors=None):
     actor = current_principal()
+    customer = service.peek_customer(customer_id, actor)
+    if not disclosure.may_open(customer, actor):
+        return closed_page(customer, actor)
     customer = service.open_customer(customer_id, actor)
     trail = service.history(customer.id) if has_role("supervisor") else None
-    return _render("customers/detail.html", status, c=disclosure.detail(customer, actor.role),
+    from ..orders.models import STATE_LABELS
+
+    served = history.service_history(customer, page_number(request.args.get("history_page")),
+                                     10)
+    from . import checks, destruction
+    from .models_access import DESTRUCTION_REASONS
+
+    return _render("customers/detail.html", status,
+                   file_checks=checks.file_checks(customer.id),
+                   destruction=destruction.latest(customer.id),
+                   destruction_reasons=DESTRUCTION_REASONS,
+                   c=disclosure.detail(customer, actor, revealed=revealed),
+                   served=served, order_states=STATE_LABELS,
                    trail=trail, address_form=address_form or {},
-                   address_errors=address_errors or {})
+                   address_errors=address_errors or {}, reveal_errors=reveal_errors or {})
+
+
+def closed_page(customer, actor, form=None, errors=None, status=403):
+    """What shows of a file that does not open: its name as allowed, its level, the
+    request form (with this person's requests for it)."""
+    from . import grants
+
+    mine = grants.search(actor, customer_id=customer.id, mine=True, per_page=10)
+    return _render("customers/closed.html", status, c=disclosure.closed_view(customer, actor),
+                   requests=[grants.view(r, actor) for r in mine["items"]],
+                   form=form or {}, errors=errors or {},
+                   max_hours=grants.max_hours(customer.confidentiality)
+                   if customer.confidentiality in disclosure.APPROVER_ROLES else None)
+
+
+@bp.post("/<int:customer_id>/reveal")
+@roles(*WRITE)
+def reveal(customer_id):
+    """Show a secret (秘密) file's full mobile for the reason typed (recorded)."""
+    try:
+        data = RevealInSchema().load({"reason": request.form.get("reason", "")})
+        service.reveal_mobile(customer_id, current_principal(), data["reason"])
+    except (ValidationError, DomainError) as exc:
+        db.session.rollback()
+        return _detail_page(customer_id, _refused_status(exc), reveal_errors=forms.errors_of(exc))
+    return _detail_page(customer_id, revealed=True)
 
 
 @bp.route("/<int:customer_id>/edit", methods=["GET", "POST"])
@@ -106,12 +167,12 @@ def edit(customer_id):
     actor = current_principal()
     if request.method == "GET":
         customer = service.open_customer(customer_id, actor)
-        view = disclosure.detail(customer, actor.role)
+        view = disclosure.detail(customer, actor)
         return _render("customers/form.html", form=view, errors={}, customer=view)
     customer = service.open_customer(customer_id, actor, purpose="change")
-    view = disclosure.detail(customer, actor.role)
+    view = disclosure.detail(customer, actor)
     try:
-        data = CustomerUpdateSchema().load(forms.edit_input(request.form))
+        data = load_checked(CustomerUpdateSchema(), forms.edit_input(request.form))
         service.update_customer(customer, data, actor)
         db.session.commit()
     except (ValidationError, DomainError) as exc:
@@ -130,7 +191,7 @@ def add_address(customer_id):
     actor = current_principal()
     customer = service.open_customer(customer_id, actor, purpose="change")
     try:
-        data = CustomerAddressInSchema().load(forms.address_input(request.form))
+        data = load_checked(CustomerAddressInSchema(), forms.address_input(request.form))
         service.add_address(customer, data, actor)
         db.session.commit()
     except (ValidationError, DomainError) as exc:
@@ -146,7 +207,7 @@ def add_address(customer_id):
 def make_default_address(customer_id, address_id):
     """Make this address the default one (from the version shown)."""
     return _address_change(customer_id, lambda customer, actor: service.update_address(
-        customer, address_id, {"version": request.form.get("version", type=int) or 0,
+        customer, address_id, {"version": request.form.get("version", type=int64) or 0,
                                "is_default": True}, actor), _("已设为默认地址"))
 
 
@@ -169,5 +230,51 @@ def _address_change(customer_id, change, done: str):
         db.session.rollback()
         for messages in forms.errors_of(exc).values():
             for m in messages:
-                flash(m["zh"] + " " + m["en"] if select_locale() == "zh" else m["en"], "error")
+                flash(reader_text(m), "error")
     return redirect(url_for("customers.detail", customer_id=customer_id))
+
+
+
+
+EXPORT_HEADERS = ["编号 id", "姓名 name", "手机 mobile", "密级 level", "状态 status",
+                  "区 district", "建档 created"]
+
+
+@bp.get("/export.<fmt>")
+@roles(*READ)
+def export(fmt):
+    """The customer list (the list's filters) as XLSX or CSV, each row as the matrix shows
+    it to this person (closed files: the name or 王** only; secret files masked)."""
+    from ..audit.service import record
+    from ..trainees import exports
+
+    if fmt not in ("xlsx", "csv"):
+        fmt = "xlsx"
+    raw = {k: v for k, v in request.args.items() if v.strip() and k not in ("page", "per_page")}
+    try:
+        args = load_checked(CustomerQuerySchema(), raw, unknown=EXCLUDE)
+    except ValidationError as exc:
+        return _render("customers/index.html", 400, page=service.search_customers(
+            current_principal()), args=request.args, errors=forms.errors_of(exc))
+    user = current_principal()
+    args.pop("page", None)
+    args.pop("per_page", None)
+    rows, number = [], 1
+    while True:
+        page = service.search_customers(user, **args, page=number, per_page=200)
+        for r in page["items"]:
+            rows.append([r["id"], r["name"], r["mobile"] or "",
+                         CONFIDENTIALITY[r["confidentiality"]][0], STATUSES[r["status"]][0],
+                         r["district"] or "",
+                         r["created_at"].date().isoformat()])
+        if number >= page["pages"]:
+            break
+        number += 1
+    resp = exports.respond(EXPORT_HEADERS, rows, fmt, "customers")
+    record("export", "customer", None, f"customer list exported as {fmt} ({len(rows)} rows)",
+           actor_id=user.id)
+    db.session.commit()
+    return resp
+
+
+from . import views_access, views_checks  # noqa: E402,F401  (attach their pages)

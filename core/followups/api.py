@@ -79,7 +79,8 @@ def get_followup(followup_id):
 @blp.response(200, FollowUpRecordedSchema)
 def record_outcome(data, followup_id):
     """Record an outcome: satisfied, not_satisfied (``reason``), unreachable (retried the
-    next day), rescheduled (``new_due_at``), done. Idempotent: send ``version`` or an
+    next day), rescheduled (``new_due_at``), done. Before the follow-up's day (Asia/Shanghai)
+    only with ``early_reason`` (422 ``early_reason`` otherwise). Idempotent: send ``version`` or an
     idempotency key (body or ``Idempotency-Key`` header); a repeat answers
     ``replayed: true`` and changes nothing."""
     key = data.pop("idempotency_key") or request.headers.get("Idempotency-Key") or None
@@ -116,9 +117,14 @@ def order_timeline(order_id):
 @blp.response(200, FollowUpSchema(many=True))
 def move_anchor(data, order_id):
     """An anchor moved or became known (the baby was born, 上户 moved …): the pending
-    follow-ups hanging on it are re-planned. Returns the order's follow-ups."""
+    follow-ups hanging on it are re-planned. ``service_start`` / ``service_end`` are the
+    order's 上户/下户: they move the order's service period as one operation (the order,
+    the worker's booking — 409 ``double_booking`` if she is busy then — the contract term
+    and the follow-ups; same as ``POST /api/v1/orders/<id>/period``). Returns the order's
+    follow-ups."""
     followups = service.anchor_moved(order_id, data["anchor"], data["at"] or data["date"],
-                                     instance=data["instance"])
+                                     instance=data["instance"], actor_id=_me(),
+                                     reason=data["reason"])
     db.session.commit()
     return followups
 

@@ -29,6 +29,9 @@ class OutboundMessage:
     body_en: str
     link: str
     followup_id: int | None = None
+    #: set instead of a member of staff for a message to a customer (a survey link, with
+    #: ``recipient_id`` 0): only a channel that can reach customers (SMS, WeChat) accepts it
+    customer_id: int | None = None
 
 
 class NotificationChannel:

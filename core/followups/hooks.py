@@ -21,6 +21,16 @@ def order_state_changed(order_id: int, service_line: str, from_state: str,
 
 
 @hookimpl
+def order_period_changed(order_id: int, service_line: str, previous_start, previous_end,
+                         start_date, end_date) -> None:
+    """The order's 上户/下户 moved: re-plan the follow-ups from the new dates."""
+    from . import service
+
+    service.order_period_changed(order_id, previous_start != start_date,
+                                 previous_end != end_date)
+
+
+@hookimpl
 def register_notification_channels():
     """The built-in in-app channel (站内通知)."""
     from .outbox import IN_APP

@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import secrets
 
+import icalendar
 import sqlalchemy as sa
 
 from ..accounts.models import User
@@ -62,51 +63,42 @@ def user_for_token(token: str) -> User | None:
     return user if user is not None and user.active else None
 
 
-def _escape(text: str) -> str:
-    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n"))
-
-
-def _fold(line: str) -> list[str]:
-    """Lines of at most 75 octets (RFC 5545 §3.1), continuation lines start with a space."""
-    out, current = [], ""
-    for char in line:
-        limit = 75 if not out else 74
-        if len((current + char).encode()) > limit:
-            out.append(current)
-            current = char
-        else:
-            current += char
-    out.append(current)
-    return [out[0]] + [" " + part for part in out[1:]]
-
-
-def _stamp(ts: dt.datetime) -> str:
-    return ts.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-
-
 def feed(user: User, host: str = "jiazheng", lang: str = "zh") -> str:
-    """The user's follow-ups from two weeks ago to four months ahead, as an iCalendar."""
+    """The user's follow-ups from two weeks ago to four months ahead, as an iCalendar
+    (written by the ``icalendar`` package: escaping, line folding and UTC stamps)."""
     now = utcnow()
     rows = db.session.execute(
         sa.select(FollowUp, Order.number).outerjoin(Order, Order.id == FollowUp.order_id)
         .where(FollowUp.assignee_id == user.id, FollowUp.state != "cancelled",
                FollowUp.due_at >= now - PAST, FollowUp.due_at < now + AHEAD)
         .order_by(FollowUp.due_at, FollowUp.id)).all()
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Jiazheng//Follow-ups//ZH",
-             "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
-             f"X-WR-CALNAME:{_escape('回访' if lang == 'zh' else 'Follow-ups')}",
-             "X-WR-TIMEZONE:Asia/Shanghai"]
+    cal = icalendar.Calendar()
+    cal.add("version", "2.0")
+    cal.add("prodid", "-//Jiazheng//Follow-ups//ZH")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", "回访" if lang == "zh" else "Follow-ups")
+    cal.add("x-wr-timezone", "Asia/Shanghai")
     for f, number in rows:
         number = number or f"实习#{f.internship_id}"  # an internship's check-in
         title = f.title_zh if lang == "zh" else f.title_en
         script = f.script_zh if lang == "zh" else f.script_en
         done = f.state == "done"
-        lines += ["BEGIN:VEVENT", f"UID:followup-{f.id}@{host}", f"DTSTAMP:{_stamp(now)}",
-                  f"DTSTART:{_stamp(f.due_at)}",
-                  f"DTEND:{_stamp(f.due_at + dt.timedelta(minutes=EVENT_MINUTES))}",
-                  f"SUMMARY:{_escape(('✓ ' if done else '') + f'{number} · {title}')}",
-                  f"DESCRIPTION:{_escape(script)}", f"SEQUENCE:{f.version}",
-                  "STATUS:CONFIRMED", "END:VEVENT"]
-    lines.append("END:VCALENDAR")
-    return "\r\n".join(part for line in lines for part in _fold(line)) + "\r\n"
+        event = icalendar.Event()
+        event.add("uid", f"followup-{f.id}@{host}")
+        event.add("dtstamp", _utc(now))
+        event.add("dtstart", _utc(f.due_at))
+        event.add("dtend", _utc(f.due_at + dt.timedelta(minutes=EVENT_MINUTES)))
+        event.add("summary", ("✓ " if done else "") + f"{number} · {title}")
+        event.add("description", script)
+        event.add("sequence", f.version)
+        event.add("status", "CONFIRMED")
+        cal.add_component(event)
+    return cal.to_ical().decode()
+
+
+def _utc(ts: dt.datetime) -> dt.datetime:
+    """A stored time as an aware UTC time (written ``…Z``)."""
+    if ts.tzinfo is None:
+        ts = ts.replace(tzinfo=dt.timezone.utc)
+    return ts.astimezone(dt.timezone.utc).replace(microsecond=0)

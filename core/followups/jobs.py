@@ -126,6 +126,15 @@ def remind(followup_id: int, due_epoch: int) -> str:
             int(f.due_at.timestamp()) != due_epoch:
         db.session.rollback()
         return "nothing"
+    if f.kind == "survey":  # the customer gets the line's questionnaire, not a call
+        from ..surveys.service import for_followup_in
+
+        ids = for_followup_in(f)
+        f.reminded_at = utcnow()
+        db.session.commit()
+        for message_id in ids:
+            outbox.deliver(message_id)
+        return "reminded"
     recipient = f.assignee_id or db.session.scalar(
         sa.text("SELECT dispatcher_id FROM orders WHERE id = :id"), {"id": f.order_id})
     subject_zh, subject_en = _label(f)

@@ -26,7 +26,7 @@ CANCEL_REASONS = ("order_cancelled", "replanned", "internship_ended")
 #: the pseudo service line of internship check-ins (queue filter, rules lookup)
 INTERNSHIP_LINE = "internship"
 MEDIATION_STATES = ("open", "resolved")
-EVALUATION_SOURCES = ("end_of_service_call", "mediation", "supervisor")
+EVALUATION_SOURCES = ("end_of_service_call", "mediation", "supervisor", "complaint", "survey")
 VERDICTS = ("satisfied", "not_satisfied")
 SCORE_FIELDS = ("overall", "attitude", "skill", "efficiency", "communication")
 OUTBOX_STATES = ("pending", "sending", "sent", "failed", "skipped")
@@ -115,6 +115,21 @@ class FollowUp(db.Model):
         """Still to be done."""
         return self.state == "pending"
 
+    @property
+    def outcome_opens_at(self) -> dt.datetime:
+        """From when an outcome may be recorded without a reason: the start (00:00,
+        Asia/Shanghai) of the day the follow-up was planned for."""
+        from ..timeutil import SHANGHAI
+
+        day = (self.planned_at or self.due_at).astimezone(SHANGHAI).date()
+        return dt.datetime.combine(day, dt.time(), SHANGHAI).astimezone(dt.timezone.utc)
+
+    @property
+    def is_early(self) -> bool:
+        """An order's follow-up whose day has not come yet: an outcome now needs a
+        reason (``early_reason``). Internship check-ins may be made any day."""
+        return self.internship_id is None and utcnow() < self.outcome_opens_at
+
 
 class FollowUpOutcome(db.Model):
     """One recorded attempt at a follow-up: what came of it, who recorded it, when.
@@ -185,6 +200,10 @@ class MediationCase(db.Model):
     opened_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     resolved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     resolved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    #: still unresolved when its order finished or was cancelled: flagged to the
+    #: supervisors then, with why
+    flagged_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    flag_reason: Mapped[str] = mapped_column(sa.String(255), default="", server_default="")
     version: Mapped[int] = mapped_column(sa.Integer, nullable=False)
 
     __mapper_args__ = {"version_id_col": version}
@@ -234,7 +253,11 @@ class OutboxMessage(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     dedupe_key: Mapped[str] = mapped_column(sa.String(160), unique=True)
     channel: Mapped[str] = mapped_column(sa.String(32))
-    recipient_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    #: a member of staff, or (a survey link) a customer: exactly one of the two
+    recipient_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"))
+    customer_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("customers.id", ondelete="CASCADE"))
     followup_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("followups.id", ondelete="SET NULL"), index=True)
     subject_zh: Mapped[str] = mapped_column(sa.String(200))
@@ -251,6 +274,8 @@ class OutboxMessage(db.Model):
 
     __table_args__ = (
         sa.CheckConstraint(_in("state", OUTBOX_STATES), name="state_known"),
+        sa.CheckConstraint("(recipient_id IS NULL) <> (customer_id IS NULL)",
+                           name="one_recipient"),
         sa.Index("ix_outbox_messages_unsent", "created_at",
                  postgresql_where=sa.text("state IN ('pending', 'sending')"),
                  sqlite_where=sa.text("state IN ('pending', 'sending')")),

@@ -46,6 +46,10 @@ class InAppChannel(NotificationChannel):
     name_en = "In-app"
     transactional = True
 
+    def accepts(self, message: OutboundMessage) -> bool:
+        """Staff only: a customer has no in-app inbox (her survey link goes by SMS/WeChat)."""
+        return message.customer_id is None
+
     def deliver(self, message: OutboundMessage) -> None:
         """Add the notification row (committed with the message's ``sent`` mark)."""
         db.session.add(Notification(
@@ -93,10 +97,28 @@ def post(key: str, recipient_ids: list[int], *, subject_zh: str, subject_en: str
         OutboxMessage.dedupe_key.in_([r["dedupe_key"] for r in rows]))))
 
 
+def post_to_customer(key: str, customer_id: int, *, subject_zh: str, subject_en: str,
+                     body_zh: str = "", body_en: str = "", link: str = "") -> list[int]:
+    """Write a message to a customer (e.g. her survey link) for each channel, in the
+    caller's transaction; channels that cannot reach customers skip it (in-app does).
+    ``key`` names it: posting it again changes nothing."""
+    now = utcnow()
+    rows = [dict(dedupe_key=f"{key}:{code}:c{customer_id}", channel=code, recipient_id=None,
+                 customer_id=customer_id, followup_id=None, subject_zh=subject_zh[:200],
+                 subject_en=subject_en[:240], body_zh=body_zh, body_en=body_en,
+                 link=link[:255], state="pending", attempts=0, created_at=now, last_error="")
+            for code in plugins.notification_channels()]
+    if not rows:
+        return []
+    _insert_ignoring_duplicates(rows)
+    return list(db.session.scalars(sa.select(OutboxMessage.id).where(
+        OutboxMessage.dedupe_key.in_([r["dedupe_key"] for r in rows]))))
+
+
 def _outbound(msg: OutboxMessage) -> OutboundMessage:
-    return OutboundMessage(msg.id, msg.dedupe_key, msg.channel, msg.recipient_id,
+    return OutboundMessage(msg.id, msg.dedupe_key, msg.channel, msg.recipient_id or 0,
                            msg.subject_zh, msg.subject_en, msg.body_zh, msg.body_en,
-                           msg.link, msg.followup_id)
+                           msg.link, msg.followup_id, msg.customer_id)
 
 
 def deliver(message_id: int) -> str:

@@ -80,7 +80,7 @@ def _replay(f: FollowUp, outcome: str, actor_id: int | None,
 
 
 def _check(f: FollowUp, outcome: str, version: int | None, key: str | None, reason: str,
-           new_due_at: dt.datetime | None) -> None:
+           new_due_at: dt.datetime | None, early_reason: str = "") -> None:
     if outcome not in OUTCOMES:
         raise _field("outcome", f"Choose one of: {', '.join(OUTCOMES)}.",
                      f"请选择：{'、'.join(OUTCOMES)}。")
@@ -99,6 +99,12 @@ def _check(f: FollowUp, outcome: str, version: int | None, key: str | None, reas
     if outcome not in allowed:
         raise _field("outcome", f"A {f.kind} follow-up cannot end as {outcome}.",
                      f"此类回访（{f.kind}）不能记录为「{outcome}」。")
+    if outcome != "rescheduled" and f.is_early and not (early_reason or "").strip():
+        day = f.outcome_opens_at.astimezone(SHANGHAI).date().isoformat()
+        raise _field("early_reason",
+                     f"This follow-up is due on {day}; its outcome is recorded from that "
+                     "day on — earlier only with a reason.",
+                     f"该回访应于 {day} 进行，当天起才能登记结果；提前登记请填写原因。")
     if outcome == "not_satisfied" and not reason.strip():
         raise _field("reason", "Say why the customer is not satisfied.", "请填写客户不满意的原因。")
     if outcome == "rescheduled":
@@ -129,13 +135,18 @@ def record_outcome(followup_id: int, outcome: str, *, actor_id: int | None, reas
                    notes: str = "", idempotency_key: str | None = None,
                    version: int | None = None, new_due_at: dt.datetime | None = None,
                    scores: dict | None = None,
-                   next_session_at: dt.datetime | None = None) -> Recorded:
+                   next_session_at: dt.datetime | None = None,
+                   early_reason: str = "") -> Recorded:
     """Record what came of a follow-up (回访结果): satisfied, not_satisfied (with a reason),
     unreachable (tried again tomorrow; escalated after the configured number of tries),
     rescheduled (to ``new_due_at``) or done (greetings, bookings). Doesn't commit.
 
     Send the follow-up's ``version`` or an ``idempotency_key``: a repeat (double click,
     retried request) returns the first result with ``replayed=True`` and changes nothing.
+
+    An order's follow-up takes an outcome (other than ``rescheduled``) from the start of
+    the day it is planned for (Asia/Shanghai); earlier only with ``early_reason``, kept
+    in the outcome's ``data.early_reason`` and shown with it.
     """
     f = get_followup(followup_id, lock=True)
     prior = _replay(f, outcome, actor_id, idempotency_key)
@@ -143,7 +154,8 @@ def record_outcome(followup_id: int, outcome: str, *, actor_id: int | None, reas
                               version is not None and version != f.version or
                               f.state != "pending"):
         return Recorded(f, prior, replayed=True)
-    _check(f, outcome, version, idempotency_key, reason, new_due_at)
+    _check(f, outcome, version, idempotency_key, reason, new_due_at, early_reason)
+    early = f.is_early and outcome != "rescheduled"
     rule = planning.rules_for(f.service_line).rule(f.rule_code)
     # an internship's check-in (实习跟踪) has no order: no mediation, no evaluation
     order = planning._order(f.order_id, lock=True) if f.order_id is not None else None
@@ -155,6 +167,9 @@ def record_outcome(followup_id: int, outcome: str, *, actor_id: int | None, reas
     data: dict = {}
     if evaluation_scores:
         data["scores"] = evaluation_scores
+    if early:
+        data["early_reason"] = early_reason.strip()[:255]
+        data["due_day"] = f.outcome_opens_at.astimezone(SHANGHAI).date().isoformat()
     if outcome == "unreachable":
         f.attempts += 1
         local = f.planned_at.astimezone(SHANGHAI).time()

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..timeutil import SHANGHAI
-from .holidays import HolidayScan, holidays_in
+from ..workcalendar import HolidayScan, holidays_in
 from .rules import INSTANCE_ANCHORS, FollowupRule, FollowupRules
 
 #: an open-ended service (no 下户 date, no planned term) gets greetings this far ahead
@@ -60,7 +60,8 @@ class Planned:
 
 @dataclass(frozen=True)
 class Plan:
-    """The planned follow-ups, and calendar years the holiday data did not cover."""
+    """The planned follow-ups, and the calendar years whose official holiday schedule is not
+    known yet (their greetings are planned from an estimate and say so)."""
 
     followups: tuple[Planned, ...]
     uncovered_years: tuple[int, ...] = ()
@@ -146,8 +147,10 @@ def plan(rules: FollowupRules, anchors: dict[str, Anchor],
                     continue
                 due = business_datetime(holiday.date + dt.timedelta(days=rule.days or 0),
                                         rule.at_time)
-                out.append(_planned(rule, key, due, f"（{holiday.name_zh}）",
-                                    f" ({holiday.name_en})"))
+                estimated_zh, estimated_en = ("", "") if holiday.official else (
+                    "，日期为估算", ", date estimated")
+                out.append(_planned(rule, key, due, f"（{holiday.name_zh}{estimated_zh}）",
+                                    f" ({holiday.name_en}{estimated_en})"))
             continue
         for key in _instances(rule.anchor, anchors):
             anchor = anchors[key]

@@ -55,11 +55,55 @@ def search(*, bucket: str | None = None, service_line: str | None = None,
         stmt = stmt.where(FollowUp.order_id == order_id)
     if q:
         stmt = stmt.where(FollowUp.order_id.in_(
-            sa.select(Order.id).where(Order.number.like(f"%{q.strip()}%"))))
+            sa.select(Order.id).where(Order.number.contains(q.strip(), autoescape=True))))
     default = [FollowUp.due_at.desc() if bucket in ("done", "cancelled") else FollowUp.due_at,
                FollowUp.id]
     stmt = apply_sort(stmt, sort, {"due_at": FollowUp.due_at, "kind": FollowUp.kind}, default)
     return paginate(stmt, page, per_page)
+
+
+def order_contacts(order_ids, user) -> dict[int, dict]:
+    """``{order_id: {number, name, mobile, tel}}`` for the queue's rows, in one query: the
+    JZ number, and the customer's name and mobile as ``user`` may see them (privacy
+    matrix, ``customers.disclosure``): ``mobile`` masked or None where the file shows less,
+    ``tel`` (a number to dial) only where the mobile shows in full."""
+    from ..customers import disclosure
+    from ..customers.models import Customer
+
+    ids = {i for i in order_ids if i is not None}
+    if not ids:
+        return {}
+    out = {}
+    for number, order_id, customer in db.session.execute(
+            sa.select(Order.number, Order.id, Customer)
+            .join(Customer, Customer.id == Order.customer_id).where(Order.id.in_(ids))):
+        mobile = disclosure.shown_mobile(customer, user)
+        out[order_id] = {"number": number, "name": disclosure.shown_name(customer, user),
+                         "mobile": mobile, "tel": mobile if mobile == customer.mobile else None}
+    return out
+
+
+def next_due(assignee_id: int | None = None, service_line: str | None = None) -> dict | None:
+    """When the next pending calls after today are due: ``{"day", "count"}`` (the business
+    date of the soonest one and how many fall on it), or None when none is planned."""
+    from ..timeutil import SHANGHAI
+
+    _, end = today_window()
+    where = [FollowUp.state == "pending", FollowUp.due_at >= end]
+    if assignee_id is not None:
+        where.append(FollowUp.assignee_id == assignee_id)
+    if service_line:
+        where.append(FollowUp.service_line == service_line)
+    first = db.session.scalar(sa.select(sa.func.min(FollowUp.due_at)).where(*where))
+    if first is None:
+        return None
+    if first.tzinfo is None:  # SQLite hands the aggregate back without its zone
+        first = first.replace(tzinfo=dt.timezone.utc)
+    day = first.astimezone(SHANGHAI).date()
+    start, stop = today_window(day)
+    count = db.session.scalar(sa.select(sa.func.count(FollowUp.id)).where(
+        *where, FollowUp.due_at >= start, FollowUp.due_at < stop)) or 0
+    return {"day": day, "count": count}
 
 
 def due_today(assignee_id: int, limit: int = 200) -> list[FollowUp]:

@@ -39,8 +39,11 @@ KIND_LABELS = {
     "home_visit": ("上门回访", "Home visit"),
     "partner_booking": ("预约合作方", "Partner booking"),
     "greeting": ("节日问候", "Greeting"),
+    "survey": ("满意度调查", "Satisfaction survey"),
 }
 KINDS = tuple(KIND_LABELS)
+#: a ``survey`` follow-up sends the customer the line's questionnaire after one of these
+SURVEY_ANCHORS = ("service_end", "visit_end", "session_end", "mediation_resolved")
 
 #: What came of a follow-up: code → (zh, en). ``satisfied``/``not_satisfied``/``done``
 #: close it; ``unreachable`` retries the next day; ``rescheduled`` moves it.
@@ -189,6 +192,8 @@ def _rule_problems(rule: FollowupRule) -> list[str]:
         if value is not None and (not isinstance(value, int) or isinstance(value, bool)
                                   or abs(value) > 3660):
             out.append(f"{name} must be a whole number within ±3660")
+    if rule.kind == "survey" and rule.anchor not in SURVEY_ANCHORS:
+        out.append(f"a survey is sent after a service: anchor it on {', '.join(SURVEY_ANCHORS)}")
     if rule.anchor == "holiday_in_service" and rule.hours is not None:
         out.append("a holiday greeting is offset in days")
     if not isinstance(rule.at, str) or not _TIME.match(rule.at):

@@ -99,6 +99,10 @@ class FollowUpOutcomeInSchema(Schema):
     new_due_at = fields.AwareDateTime(load_default=None)
     next_session_at = fields.AwareDateTime(load_default=None)
     scores = fields.Nested(EvaluationScoresSchema, load_default=None)
+    early_reason = fields.String(
+        load_default="", validate=validate.Length(max=255),
+        metadata={"description": "Why the outcome is recorded before the follow-up's "
+                  "day (required then; kept in the outcome's data.early_reason)."})
 
 
 class FollowUpRecordedSchema(Schema):
@@ -119,6 +123,9 @@ class FollowUpAnchorInSchema(Schema):
     at = fields.AwareDateTime(load_default=None)
     date = fields.Date(load_default=None)
     instance = fields.String(load_default=None, validate=validate.Length(1, 40))
+    reason = fields.String(load_default="", validate=validate.Length(max=500), metadata={
+        "description": "service_start / service_end: why the order's date moves (kept in "
+                       "its history; required for a past 上户 of an order not yet in service)"})
 
     @validates_schema(skip_on_field_errors=True)
     def _one_time(self, data, **_):
@@ -161,6 +168,10 @@ class MediationSchema(Schema):
     worker_replaced = fields.Boolean()
     opened_at = fields.DateTime()
     resolved_at = fields.DateTime(allow_none=True)
+    flagged_at = fields.DateTime(allow_none=True, metadata={
+        "description": "set when the case was still unresolved as its order finished or "
+                       "was cancelled: the supervisors were told"})
+    flag_reason = fields.String()
     version = fields.Integer()
 
 

@@ -30,7 +30,7 @@ from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..messages import Msg
 from ..orders.models import Order
-from ..timeutil import utcnow
+from ..timeutil import SHANGHAI, utcnow
 from . import planner
 from .models import INTERNSHIP_LINE, FollowUp, FollowUpAnchor
 from .planner import Anchor, start_of_day
@@ -97,15 +97,22 @@ def _contract_end(order: Order) -> dt.date | None:
 
 def _refresh_order_anchors(order: Order, rules) -> None:
     """Copy the order's own dates (上户, 下户, intake dates, planned end) into anchors."""
-    for key, day in (("service_start", order.start_date), ("service_end", order.end_date)):
+    # 下户 is an anchor once the order is finished; before, its end date is the planned end
+    end_day = order.end_date if order.state == "finished" else None
+    for key, day in (("service_start", order.start_date), ("service_end", end_day)):
         if day is not None:
             _set_anchor(order.id, key, start_of_day(day), source="order")
         else:
             _drop_anchor(order.id, key, "order")
+    if order.end_date is not None and order.state != "finished":
+        _set_anchor(order.id, planner.PLANNED_END, start_of_day(order.end_date),
+                    source="order")
     for anchor, fields in (rules.intake_anchors or {}).items():
         day = _date_in(order.intake, tuple(fields))
         if day is not None:
             _set_anchor(order.id, anchor, start_of_day(day), source="intake")
+    if order.end_date is not None and order.state != "finished":
+        return  # the order's own planned 下户 is the planned end
     end = _contract_end(order)
     source = "contract"
     if end is None and order.start_date and rules.term_days_field:
@@ -230,15 +237,77 @@ def _mediation_of(anchor_key: str) -> int | None:
 
 def order_state_changed(order_id: int, service_line: str, from_state: str,
                         to_state: str) -> None:
-    """The order moved (上户, 下户, cancelled …): re-plan its follow-ups in its transaction."""
-    sync_order(_order(order_id))
+    """The order moved (上户, 下户, cancelled …): re-plan its follow-ups in its transaction;
+    when it ends (finished, cancelled) its mediation cases end with it."""
+    order = _order(order_id)
+    if to_state in ("finished", "cancelled"):
+        close_mediations(order, to_state)
+    sync_order(order)
+
+
+def close_mediations(order: Order, to_state: str) -> list:
+    """The order finished or was cancelled: each open mediation case (调解) whose outcome
+    is written down (``resolution``) is closed with it; one still unresolved is flagged
+    to the supervisors (``flagged_at``, a notification each) — it stays open for them."""
+    from ..audit.service import record
+    from .jobs import supervisors
+    from .models import MediationCase
+    from .outbox import post
+
+    cases = list(db.session.scalars(sa.select(MediationCase).where(
+        MediationCase.order_id == order.id, MediationCase.state == "open")
+        .order_by(MediationCase.id)))
+    now = utcnow()
+    label_zh, label_en = ("已完成", "finished") if to_state == "finished" else ("已取消",
+                                                                             "cancelled")
+    for case in cases:
+        if (case.resolution or "").strip():
+            case.state, case.resolved_at, case.resolved_by_id = "resolved", now, None
+            _set_anchor(order.id, f"mediation_resolved:{case.id}", now, source="order")
+            record("update", "mediation_case", case.id,
+                   f"mediation {case.id} closed with order {order.number} ({to_state})",
+                   {"state": ["open", "resolved"]})
+            continue
+        if case.flagged_at is not None:
+            continue
+        case.flagged_at = now
+        case.flag_reason = f"order {to_state} / 订单{label_zh}"
+        post(f"mediation-order-{to_state}:{case.id}", supervisors(),
+             subject_zh=f"调解未结案而订单{label_zh}：订单 {order.number}",
+             subject_en=f"Mediation unresolved, order {label_en}: {order.number}",
+             body_zh=f"调解 #{case.id} 尚无处理结果，请主管跟进。",
+             body_en=f"Mediation #{case.id} has no resolution yet; a supervisor should "
+                     "take it over.",
+             link=f"/followups/mediations/{case.id}")
+        record("update", "mediation_case", case.id,
+               f"mediation {case.id} unresolved as order {order.number} {to_state}: "
+               "flagged to the supervisors", {"flagged_at": [None, now.isoformat()]})
+    return cases
+
+
+def order_period_changed(order_id: int, start_moved: bool, end_moved: bool) -> None:
+    """The order's 上户/下户 moved (:func:`core.orders.period.move_period`): the order's dates
+    are now the fact, so a date once stated by hand for them gives way; re-plan."""
+    for key, moved in (("service_start", start_moved), ("service_end", end_moved)):
+        if moved:
+            _drop_anchor(order_id, key, "manual")
+    sync_order(_order(order_id, lock=True))
+
+
+#: anchors that are the order's own dates: moving them moves the order's service period
+ORDER_DATE_ANCHORS = {"service_start": "start_date", "service_end": "end_date"}
 
 
 def anchor_moved(order_id: int, anchor: str, new_datetime: dt.datetime | dt.date, *,
                  instance: int | str | None = None,
-                 until: dt.datetime | None = None) -> list[FollowUp]:
+                 until: dt.datetime | None = None, actor_id: int | None = None,
+                 reason: str = "") -> list[FollowUp]:
     """An anchor of the order moved or became known — the 上户 date changed, the baby was
     born (early) — re-plan the pending follow-ups that hang on it.
+
+    ``service_start`` / ``service_end`` are the order's own 上户/下户: they move the order's
+    period as one operation (:func:`core.orders.period.apply`: the order, the worker's
+    booking, the contract term and the follow-ups; 409 if she is busy then).
 
     ``anchor``: one of :data:`core.followups.rules.ANCHORS` (per-instance anchors such
     as ``visit_start`` need ``instance``). A date means that day; a datetime must be
@@ -252,6 +321,15 @@ def anchor_moved(order_id: int, anchor: str, new_datetime: dt.datetime | dt.date
                                             "for this anchor, and only for it.",
                                             "zh": "该锚点需要（且只有它需要）指明哪一次。"}]})
     at = _aware(new_datetime)
+    if anchor in ORDER_DATE_ANCHORS:
+        # 上户/下户 are the order's dates: one operation moves the order, the worker's
+        # booking, the contract term and these follow-ups (core.orders.period)
+        from ..orders import period
+
+        order = period.lock(order_id)
+        period.apply(order, actor_id, reason=reason,
+                     **{ORDER_DATE_ANCHORS[anchor]: at.astimezone(SHANGHAI).date()})
+        return sync_order(order)
     order = _order(order_id, lock=True)
     key = f"{anchor}:{instance}" if instance is not None else anchor
     _set_anchor(order.id, key, at, until=until, source="manual")

@@ -14,7 +14,10 @@ from ..access import current_principal, public, roles
 from ..accounts.models import User
 from ..errors import DomainError
 from ..extensions import db
+from ..i18n import reader_text
+from ..inputs import int64
 from ..messages import bilingual
+from ..pagination import page_number
 from ..timeutil import SHANGHAI
 from . import ical, jobs, queries, service
 from .models import INTERNSHIP_LINE, MediationCase
@@ -29,10 +32,10 @@ def _flash_error(exc: DomainError) -> None:
     db.session.rollback()
     for field, msgs in (exc.fields or {}).items():
         for m in msgs:
-            flash(f"{field}: {m['zh']} / {m['en']}", "error")
+            flash(f"{field}: {reader_text(m)}", "error")
     if not exc.fields:
         m = bilingual(exc.message)
-        flash(f"{m['zh']} / {m['en']}", "error")
+        flash(reader_text(m), "error")
 
 
 def _rule_flags() -> dict:
@@ -61,7 +64,7 @@ def index():
     if me.role in service.INTERNSHIP_DESK:  # a trainer: her internship check-ins only
         assignee, line = me.id, INTERNSHIP_LINE
     elif "assignee_id" in args:
-        assignee = args.get("assignee_id", type=int)  # empty → everyone's
+        assignee = args.get("assignee_id", type=int64)  # empty → everyone's
     else:
         assignee = me.id if me.role == "dispatcher" else None
     if bucket == "today":  # today's page shows what is overdue too, red, on top
@@ -72,12 +75,16 @@ def index():
         overdue = []
     page = queries.search(bucket=bucket, service_line=line,
                           assignee_id=assignee, q=args.get("q") or None,
-                          page=max(1, args.get("page", 1, type=int)), per_page=50)
+                          page=page_number(args.get("page")), per_page=50)
     staff = db.session.scalars(sa.select(User).where(
         User.active.is_(True), User.role.in_(("dispatcher", "supervisor", "trainer")))
         .order_by(User.display_name)).all()
+    rows = overdue + page["items"]
+    contacts = queries.order_contacts([f.order_id for f in rows], me)
+    upcoming = queries.next_due(assignee, line) if bucket == "today" and not rows else None
     return render_template(
         "followups/index.html", page=page, overdue=overdue, bucket=bucket, args=args,
+        contacts=contacts, next_due=upcoming,
         assignee=assignee, staff=staff, counts=queries.counts(assignee),
         rules=_rule_flags(), kinds=KIND_LABELS, outcomes=OUTCOME_LABELS,
         new_key=lambda: uuid.uuid4().hex, local=lambda ts: ts.astimezone(SHANGHAI),
@@ -100,7 +107,7 @@ def _local_datetime(value: str | None) -> dt.datetime | None:
 def record_outcome(followup_id):
     """Record an outcome from the queue or the timeline (idempotent: the form's key)."""
     form = request.form
-    scores = {k: form.get(f"score_{k}", type=int) for k in
+    scores = {k: form.get(f"score_{k}", type=int64) for k in
               ("overall", "attitude", "skill", "efficiency", "communication")}
     try:
         service.may_handle(followup_id, current_principal())
@@ -108,10 +115,11 @@ def record_outcome(followup_id):
             followup_id, form.get("outcome", ""), actor_id=current_principal().id,
             reason=form.get("reason", "").strip(), notes=form.get("notes", "").strip(),
             idempotency_key=form.get("idempotency_key") or None,
-            version=form.get("version", type=int),
+            version=form.get("version", type=int64),
             new_due_at=_local_datetime(form.get("new_due_at")),
             next_session_at=_local_datetime(form.get("next_session_at")),
-            scores={k: v for k, v in scores.items() if v} or None)
+            scores={k: v for k, v in scores.items() if v} or None,
+            early_reason=form.get("early_reason", "").strip())
         db.session.commit()
         if result.replayed:
             flash(_("该结果已记录过，未重复记录"))
@@ -161,7 +169,7 @@ def update_mediation(case_id):
     form = request.form
     try:
         service.update_mediation(
-            case, form.get("version", type=int), current_principal().id,
+            case, form.get("version", type=int64), current_principal().id,
             cause=form.get("cause"), actions=form.get("actions"),
             resolution=form.get("resolution"), worker_replaced=bool(form.get("worker_replaced")),
             resolve=bool(form.get("resolve")))

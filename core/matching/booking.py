@@ -135,13 +135,55 @@ def for_staffing(order: Order, worker: Worker, actor_id: int | None, reason: str
     serialise_writers()
     period = order_period(order, from_day=change_date if previous else None)
     if period is None:
-        raise Conflict(NO_PERIOD, code="no_service_period")
+        from ..orders.lifecycle import step
+
+        raise Conflict(NO_PERIOD, code="no_service_period", next_step=step(
+            order, "set_period", "Give the service dates (上户) first.",
+            "请先填写服务日期（上户）。", "period", "/period"))
     if previous is not None:
         for old in db.session.scalars(sa.select(Assignment).where(
                 Assignment.order_id == order.id, Assignment.worker_id == previous.id,
                 Assignment.state == "active")):
             _end(old, "replaced", actor_id, reason)
     return book(order, worker.id, period, actor_id, reason=reason)
+
+
+def follow_period(order: Order) -> list[Assignment]:
+    """The order's service period moved (上户/下户): move its bookings in force to the new
+    period — the first worker's (and interview holds) wholly, a replacement's (换人) from
+    her change date — through the same no-double-booking check (409 ``double_booking``
+    naming the clash if she is busy then; nothing is changed). Not committed."""
+    serialise_writers()
+    period = order_period(order)
+    if period is None:
+        return []
+    now = utcnow()
+    replaced = {w for (w,) in db.session.execute(sa.select(Assignment.worker_id).where(
+        Assignment.order_id == order.id, Assignment.state == "replaced"))}
+    moved = []
+    for booking in db.session.scalars(sa.select(Assignment).where(
+            Assignment.order_id == order.id, active_clause(now)).order_by(Assignment.id)):
+        starts = period.starts_at
+        if replaced and booking.kind == "assignment" and booking.worker_id not in replaced:
+            starts = max(booking.starts_at, period.starts_at)  # 换人: from her change date
+        ends = period.ends_at
+        if ends <= starts:
+            raise Conflict(Msg("The new period ends before the replacement worker starts.",
+                               "新的服务期在接替的阿姨开始之前就结束了。"), code="period_too_short")
+        if (booking.starts_at, booking.ends_at) == (starts, ends):
+            continue
+        _lapse_expired_holds(booking.worker_id, now)
+        clash = overlapping(booking.worker_id, Period(starts, ends), exclude_order=order.id)
+        if clash is not None:
+            raise _double_booking(clash)
+        booking.starts_at, booking.ends_at = starts, ends
+        moved.append(booking)
+    try:
+        db.session.flush()
+    except sa.exc.IntegrityError:
+        db.session.rollback()
+        raise _double_booking(None) from None
+    return moved
 
 
 def hold(order: Order, worker_id: int, actor_id: int | None, *, reason: str = "",

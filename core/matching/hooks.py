@@ -18,3 +18,16 @@ def order_state_changed(order_id: int, service_line: str, from_state: str,
     order = db.session.get(Order, order_id)
     if order is not None:
         release_order(order, None, f"order {to_state}")
+
+
+@hookimpl
+def order_period_changed(order_id: int, service_line: str, previous_start, previous_end,
+                         start_date, end_date) -> None:
+    """The order's 上户/下户 moved: her booking moves with it (409 if she is busy then)."""
+    from ..extensions import db
+    from ..orders.models import Order
+    from .booking import follow_period
+
+    order = db.session.get(Order, order_id)
+    if order is not None:
+        follow_period(order)

@@ -92,7 +92,7 @@ def _not_excluded(ctx):
 
 
 _KIND_NAMES = {"health_certificate": ("health certificate", "健康证"),
-               "platform_certification": ("58到家 certification", "58到家认证")}
+               "platform_certification": ("58 Daojia certification", "58到家认证")}
 
 
 def core_rules(ctx: OrderContext) -> list[SqlRule]:
@@ -117,3 +117,28 @@ def core_rules(ctx: OrderContext) -> list[SqlRule]:
     rules.append(SqlRule("free", Msg("She is already booked in this period.",
                                      "她在这个时段已有安排。"), _free))
     return rules
+
+
+def health_refusal(order, worker):
+    """The hard rule on her 健康证 for a worker named for one of the order's steps
+    (assignment, interview, session, visit): a ``Conflict`` (409 ``worker_health_expired``)
+    when the health certificate she holds has expired or does not cover the order's
+    service period (to its last day; today when the order has none yet); else None.
+    The candidate list applies the same rule in SQL (``credential:health_certificate``)."""
+    from ..errors import Conflict
+    from ..timeutil import business_today
+    from ..workers.credentials import HEALTH, kind_state
+    from .periods import order_period
+
+    state = kind_state(worker, HEALTH)
+    if state.expires_on is None:  # none held (the candidate list never offers her) or no expiry
+        return None
+    period = order_period(order)
+    through = max(business_today(), period.last_day if period else business_today())
+    if state.expires_on >= through:
+        return None
+    return Conflict(Msg("{name}'s health certificate expired on {day} (it must be valid "
+                        "through {through}); she cannot be sent.",
+                        "{name} 的健康证已于 {day} 到期（须有效至 {through}），不能派出。").format(
+        name=worker.name, day=state.expires_on.isoformat(), through=through.isoformat()),
+        code="worker_health_expired")

@@ -11,9 +11,11 @@ from flask_babel import gettext as _
 from ..access import current_principal, roles
 from ..errors import DomainError
 from ..extensions import db
+from ..inputs import int64
 from ..orders import service as orders
 from ..orders import staffing
 from ..orders.views import errors_of, order_page
+from ..pagination import page_number
 from ..timeutil import to_business
 from ..workers.models import GRADE_LABELS, Worker
 from . import booking, candidates
@@ -27,7 +29,7 @@ PER_PAGE = 20
 
 def _int(value) -> int | None:
     try:
-        return int(value) if value not in (None, "") else None
+        return int64(value) if value not in (None, "") else None
     except ValueError:
         return None
 
@@ -42,26 +44,51 @@ def _named_worker(text: str | None) -> int | None:
                              .order_by(Worker.id).limit(1))
 
 
+#: what each score part means, for the legend under the candidate table: (zh, en)
+PART_HELP = {
+    "rating": ("客户评价的平均分（1–5 星）；没有评价的按中等计",
+               "Customers' mean rating (1–5 stars); none yet counts as middling"),
+    "experience": ("从业年限，越久越高",
+                   "Years of experience; more scores higher"),
+    "grade": ("阿姨等级，与订单要求的等级比较",
+              "Her grade, against the grade the order asks for"),
+    "distance": ("住址与服务地址的距离；没有坐标时按是否同区",
+                 "Distance from her home to the service address; by district "
+                 "when there are no coordinates"),
+    "preferences": ("客户的要求（年龄、籍贯、方言等）满足多少",
+                    "How many of the customer's wishes (age, hometown, dialect …) she meets"),
+    "continuity": ("以前服务过这位客户",
+                   "She has served this customer before"),
+    "fairness": ("空闲越久越优先，让每位阿姨都有活",
+                 "The longer she has waited, the higher, so work is shared"),
+}
+
+#: states whose order page lists ranked candidates; later ones show them only when the
+#: dispatcher asks for a replacement (``?replace=1``, the 换人 action)
+CANDIDATE_STATES = ("matching", "interview")
+
+
 def matching_for(order) -> dict:
     """What the order page shows of matching: bookings, ranked candidates (filtered by
     the ``m_*`` query arguments), the why-not answer, labels."""
     out = {"bookings": booking.bookings_of(order.id), "candidates": None, "why": None,
            "error": None, "args": request.args, "grades": GRADE_LABELS,
            "kinds": KIND_LABELS, "states": STATE_LABELS, "parts": PART_LABELS,
+           "help": PART_HELP,
            "workers": {}}
     ids = {b.worker_id for b in out["bookings"]}
     if ids:
         out["workers"] = dict(db.session.execute(
             sa.select(Worker.id, Worker.name).where(Worker.id.in_(ids))).all())
-    if order.state not in staffing.STAFFING_STATES:
-        return out
+    if order.state not in CANDIDATE_STATES and not request.args.get("replace"):
+        return out  # once contracted or in service, 换人 is one action (the order's form)
     args = {"min_grade": request.args.get("m_grade") or None,
             "district": request.args.get("m_district") or None,
             "q": request.args.get("m_q") or None,
             "min_rating": float(request.args["m_rating"]) if _int(
                 request.args.get("m_rating")) else None}
     try:
-        page = max(1, _int(request.args.get("m_page")) or 1)
+        page = page_number(request.args.get("m_page"))
         found = candidates.ranking(order.id, args, page, PER_PAGE)
         out["candidates"], out["total"] = found.items, found.total
         out["page"], out["pages"], out["offset"] = page, -(-found.total // PER_PAGE), \

@@ -6,8 +6,9 @@ same blueprint.
 from flask_smorest import Blueprint
 
 from ..access import current_principal, roles
+from ..errors import Invalid
 from ..pricing import service as pricing
-from . import lifecycle, payments, queries, service, staffing
+from . import lifecycle, payments, period, queries, service, staffing
 from .schemas import (
     AssignWorkerSchema,
     OrderCreateSchema,
@@ -16,6 +17,7 @@ from .schemas import (
     OrderQuerySchema,
     OrderSchema,
     OrderUpdateSchema,
+    PeriodMoveSchema,
     QuotePreviewSchema,
     QuoteSchema,
     TransitionSchema,
@@ -60,10 +62,8 @@ def list_orders(args):
     """Orders, filtered (line, state, dispatcher, created dates, unpaid), searched by
     number / customer name / mobile (``q``), sorted and paged."""
     page = queries.search(**args)
-    policies: dict = {}
+    policies = pricing.order_policies({order.service_line for order in page["items"]})
     for order in page["items"]:
-        if order.service_line not in policies:
-            policies[order.service_line] = pricing.order_policy(order.service_line)
         order.next_states = lifecycle.next_states(order.state, policies[order.service_line])
     return page
 
@@ -93,10 +93,46 @@ def get_order(order_id):
 @blp.response(200, OrderSchema)
 def update_order(data, order_id):
     """Change the intake (re-quoted), price, address, dispatcher or note; a stale
-    ``version`` → 409."""
-    order = service.get_order(order_id)
+    ``version`` → 409. ``start_date`` / ``end_date`` (with ``period_reason``) move the
+    service period exactly as ``POST /orders/<id>/period`` — on their own, not with
+    other changes."""
+    dates = {k: data.pop(k) for k in ("start_date", "end_date", "period_reason") if k in data}
     version = data.pop("version")
+    if dates and "late_entry_reason" in data and data.get("intake") is None:
+        dates["late_entry_reason"] = data.pop("late_entry_reason")
+    if dates:
+        others = sorted(k for k, v in data.items() if v is not None)
+        if others:
+            raise Invalid(fields={"start_date" if "start_date" in dates else "end_date": [{
+                "en": "Move the service dates on their own, not together with "
+                      f"{', '.join(others)}.",
+                "zh": f"服务日期请单独调整，不要与 {'、'.join(others)} 同时修改。"}]})
+        return present(period.move_period(
+            order_id, version, _me(), start_date=dates.get("start_date"),
+            end_date=dates.get("end_date"), reason=dates.get("period_reason") or "",
+            late_entry_reason=dates.get("late_entry_reason") or "",
+            reason_field="period_reason"))
+    order = service.get_order(order_id)
     return present(service.update_order(order, version, _me(), **data))
+
+
+@blp.route("/orders/<int:order_id>/period", methods=["POST"])
+@roles(*WRITERS)
+@blp.arguments(PeriodMoveSchema)
+@blp.response(200, OrderSchema)
+def move_period(data, order_id):
+    """Move the service period — 上户 ``start_date``, 下户 ``end_date`` or both — as ONE
+    operation: the order's dates, the worker's booking (409 ``double_booking`` if she is
+    busy in the new period), the pending follow-ups and the contract term move together,
+    with one history entry (``period_moved``). A 上户 already past on an order not yet in
+    service needs ``late_entry_reason`` (or ``reason``); a term now outside the line's
+    standard terms opens an approval request (``reason`` required). Stale ``version`` →
+    409. A finished or cancelled order's dates are corrected only by a supervisor, with
+    ``reason`` (``period_corrected``); for a dispatcher → 409 ``order_closed``."""
+    return present(period.move_period(order_id, data["version"], _me(),
+                                      start_date=data["start_date"],
+                                      end_date=data["end_date"], reason=data["reason"],
+                                      late_entry_reason=data["late_entry_reason"]))
 
 
 @blp.route("/orders/<int:order_id>/events")

@@ -25,6 +25,9 @@ from .models import Order
 from .records import OrderApproval
 
 OPEN = ("pending", "rejected")
+#: requests that wait for a decision without holding the order up (a complaint's
+#: compensation is carried out only once approved; the order's service goes on)
+NON_BLOCKING_KINDS = ("complaint_compensation",)
 WHY_NEEDED = Msg("This is outside policy and needs a supervisor's approval: say why.",
                  "超出标准政策，需主管特批：请写明申请理由。")
 
@@ -41,7 +44,8 @@ def price_floor(order: Order) -> Decimal | None:
 def open_requests(order: Order) -> list[OrderApproval]:
     """The order's requests that block it: pending or rejected."""
     return list(db.session.scalars(sa.select(OrderApproval).where(
-        OrderApproval.order_id == order.id, OrderApproval.status.in_(OPEN))))
+        OrderApproval.order_id == order.id, OrderApproval.status.in_(OPEN),
+        OrderApproval.kind.not_in(NON_BLOCKING_KINDS))))
 
 
 def _review(order: Order, *, kind: str, subject: str, what: dict, outside: bool,

@@ -14,14 +14,16 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask import current_app
 
+from .. import inputs, numbering
 from ..audit.service import record
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..messages import Msg
+from ..money import quantize
 from ..pricing import service as pricing
-from ..timeutil import utcnow
+from ..timeutil import business_today, utcnow
 from ..workers.models import Worker
-from . import approvals
+from . import approvals, lifecycle
 from .events import add_event, commit
 from .models import Order
 from .records import OrderContract
@@ -70,11 +72,16 @@ def _number(order: Order, version: int) -> str:
 
 
 def _new_version(order: Order, **values) -> OrderContract:
-    version = max((c.version for c in versions(order)), default=0) + 1
+    version = numbering.next_value(
+        f"contract:{order.id}", lambda: max((c.version for c in versions(order)), default=0))
     contract = OrderContract(order=order, order_id=order.id, version=version,
                              number=_number(order, version), status="draft", **values)
     db.session.add(contract)
     return contract
+
+
+#: a contract's term lies within a year back and five years ahead of the business date
+CONTRACT_DATE_WINDOW = {"before_days": 366, "after_days": 5 * 366}
 
 
 def draft(order: Order, *, start_date: dt.date, end_date: dt.date, actor_id: int,
@@ -90,7 +97,11 @@ def draft(order: Order, *, start_date: dt.date, end_date: dt.date, actor_id: int
         raise Conflict(Msg("A contract is drafted once a worker is being matched.",
                            "匹配阿姨后才能起草合同。"), code="contract_too_early")
     if order.worker_id is None:
-        raise Conflict(Msg("Assign a worker first.", "请先指派阿姨。"), code="no_worker")
+        raise Conflict(Msg("Assign a worker first.", "请先指派阿姨。"), code="no_worker",
+                       next_step=lifecycle.step(order, "assign_worker", "Assign a worker first.",
+                                                "请先指派阿姨。", "worker", "/worker"))
+    for name, day in (("start_date", start_date), ("end_date", end_date)):
+        inputs.check_business_date(day, name, today=business_today(), **CONTRACT_DATE_WINDOW)
     if end_date < start_date:
         raise Invalid(fields={"end_date": [{"en": "The term cannot end before it starts.",
                                             "zh": "合同结束日期不能早于开始日期。"}]})
@@ -115,6 +126,41 @@ def draft(order: Order, *, start_date: dt.date, end_date: dt.date, actor_id: int
     return contract
 
 
+FEE_LABELS = {"service_fee": ("service fee", "客户服务费"),
+              "worker_salary": ("worker's salary", "阿姨工资"),
+              "deposit": ("deposit (定金)", "定金"),
+              "final_payment": ("final payment (尾款)", "尾款")}
+
+
+def prefill(order: Order, policy=None) -> dict:
+    """What the contract form starts from, so nothing known is typed again: the term is
+    the order's service period (上户 … 下户, the booked period), the service fee the agreed
+    price, the worker's salary and 定金 the line's standard shares of it (the price table,
+    through the order policy), the 尾款 what is left; and the parties as they stand."""
+    policy = policy or pricing.order_policy(order.service_line)
+    fee = order.agreed_price if order.agreed_price is not None else order.quote_total
+    values: dict = {"start_date": order.start_date, "end_date": order.end_date,
+                    "service_fee": fee, "worker_salary": None, "deposit": None,
+                    "final_payment": None}
+    if fee is not None:
+        if policy.worker_salary_share is not None:
+            values["worker_salary"] = quantize(fee * policy.worker_salary_share)
+        if policy.deposit_share is not None:
+            values["deposit"] = quantize(fee * policy.deposit_share)
+            values["final_payment"] = fee - values["deposit"]
+    values["customer"] = order.customer.name if order.customer else None
+    values["worker"] = order.worker.name if order.worker else None
+    values["company"] = company_party()["name"]
+    return values
+
+
+def missing_amounts(contract: OrderContract, policy) -> list[str]:
+    """The amounts the line needs (``OrderPolicy.contract_amounts``) that are zero or
+    missing on ``contract``."""
+    return [k for k in policy.contract_amounts
+            if getattr(contract, k, None) is None or getattr(contract, k) <= 0]
+
+
 def _parties(order: Order, worker: Worker) -> tuple[dict, dict]:
     customer = order.customer
     return ({"name": customer.name, "mobile": customer.mobile, "address": order.address_text},
@@ -133,6 +179,17 @@ def sign(order: Order, contract: OrderContract, signed_on: dt.date, actor_id: in
     if contract.worker_id != order.worker_id:
         raise Conflict(Msg("This draft is for another worker than the order's.",
                            "该合同的阿姨与订单当前的阿姨不一致。"), code="contract_worker")
+    missing = missing_amounts(contract, pricing.order_policy(order.service_line))
+    if missing:
+        raise Conflict(Msg("The contract cannot be signed with a zero or missing {what}: "
+                           "draft it again with the amounts.",
+                           "{what_zh}为 0 或未填写的合同不能签订：请重新起草并填写金额。").format(
+            what=", ".join(FEE_LABELS[k][0] for k in missing),
+            what_zh="、".join(FEE_LABELS[k][1] for k in missing)),
+            code="contract_amounts_missing",
+            next_step=lifecycle.step(order, "draft_contract", "Draft the contract again with "
+                                     "the amounts.", "重新起草合同并填写金额。",
+                                     "contract-form", "/contracts"))
     contract.customer_party, contract.worker_party = _parties(order, contract.worker)
     contract.company_party = company_party()
     contract.status, contract.signed_on, contract.signed_by_id = "signed", signed_on, actor_id

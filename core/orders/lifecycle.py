@@ -20,7 +20,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..errors import Conflict
+from ..errors import Conflict, NextStep
 from ..messages import Msg
 from ..types import OrderPolicy
 from .models import CANCEL_REASONS, FINAL_STATES, STATE_LABELS
@@ -92,8 +92,23 @@ def label(state: str) -> Msg:
     return Msg(en, zh)
 
 
-def _refuse(en: str, zh: str, **values) -> Conflict:
-    return Conflict(Msg(en, zh).format(**values), code="transition_refused")
+def _refuse(en: str, zh: str, next_step: NextStep | None = None, **values) -> Conflict:
+    return Conflict(Msg(en, zh).format(**values), code="transition_refused",
+                    next_step=next_step)
+
+
+def step(order, code: str, en: str, zh: str, anchor: str, api: str | None = None,
+         endpoint: str = "orders.show") -> NextStep:
+    """The missing step of a refusal on ``order``: done in the order page's ``anchor``
+    section (or at ``endpoint``), through ``api`` (a path under /api/v1/orders/<id>)."""
+    return NextStep(code, Msg(en, zh), endpoint, anchor=anchor, order_id=order.id,
+                    api=f"/api/v1/orders/{order.id}{api}" if api is not None else None)
+
+
+def sign_first(order) -> NextStep:
+    """"Sign the contract first" (the contract section of the order page)."""
+    return step(order, "sign_contract", "Sign the three-party contract first.",
+                "请先签订三方合同。", "contracts", "/contracts")
 
 
 def check(order, to_state: str, policy: OrderPolicy, facts: TransitionFacts) -> None:
@@ -126,22 +141,30 @@ def _check_facts(order, to_state: str, policy: OrderPolicy, facts: TransitionFac
         return
     if to_state == "quoted" and order.quote_total is None:
         raise _refuse("There is no quote yet: fill in the intake first.",
-                      "还没有报价：请先填写需求信息。")
+                      "还没有报价：请先填写需求信息。", step(
+                          order, "fill_intake", "Fill in the intake.", "填写需求信息。", "",
+                          "", endpoint="orders.edit"))
     if to_state != "quoted" and facts.open_exceptions:
         raise _refuse("An exception on this order awaits a supervisor's approval or was "
                       "rejected; settle it first.",
-                      "本订单有特批申请待主管审批或已被驳回，请先处理。")
+                      "本订单有特批申请待主管审批或已被驳回，请先处理。", step(
+                          order, "settle_approval", "Settle the exception request.",
+                          "处理特批申请。", "approvals", "/approvals"))
     if to_state == "matching" and order.state == "quoted" and order.agreed_price is None:
-        raise _refuse("Agree a price with the customer first.", "请先与客户确定成交价格。")
+        raise _refuse("Agree a price with the customer first.", "请先与客户确定成交价格。",
+                      step(order, "agree_price", "Enter the agreed price.", "填写成交价。",
+                           "", "", endpoint="orders.edit"))
     if to_state in ("interview", "contracted", "in_service") and order.worker_id is None:
-        raise _refuse("Assign a worker first.", "请先指派阿姨。")
+        raise _refuse("Assign a worker first.", "请先指派阿姨。", step(
+            order, "assign_worker", "Assign a worker first.", "请先指派阿姨。", "worker",
+            "/worker"))
     if to_state == "contracted" and not facts.signed_contract:
         raise _refuse("The three-party contract with this worker is not signed yet.",
-                      "与该阿姨的三方合同尚未签订。")
+                      "与该阿姨的三方合同尚未签订。", sign_first(order))
     if to_state == "in_service":
         if policy.needs_contract and not facts.signed_contract:
             raise _refuse("The three-party contract with this worker is not signed yet.",
-                          "与该阿姨的三方合同尚未签订。")
+                          "与该阿姨的三方合同尚未签订。", sign_first(order))
         if facts.start_date is None:
             raise _refuse("Give the date service starts (上户).", "请填写上户日期。")
     if to_state == "finished":

@@ -5,6 +5,11 @@ Follows the rules for filling in bills (《正确填写票据和结算凭证的�
 of zeros inside the number; an amount ending at 元 or 角 ends with 整, one with 分 does
 not; a zero 元 digit before 角, or a zero 角 before 分, is marked with 零
 (¥1,680.32 → 壹仟陆佰捌拾元零叁角贰分, ¥325.04 → 叁佰贰拾伍元零肆分).
+
+Kept hand-written on purpose: cn2an (``an2cn(x, "rmb")``), the library the issue
+suggested, does not follow these rules — it writes 壹仟陆佰捌拾元叁角贰分 (no 零 for the
+zero 元 digit) and 壹万贰仟叁佰肆拾伍元陆角 (no 整 after 角), which a bank or a
+customer's accountant may refuse on a contract or receipt.
 """
 from __future__ import annotations
 

@@ -10,11 +10,12 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from .. import inputs
 from ..audit.service import record
 from ..errors import Conflict, NotFound
 from ..extensions import db
 from ..messages import Msg
-from ..timeutil import utcnow
+from ..timeutil import business_today, to_business, utcnow
 from .events import add_event, commit
 from .models import Order
 from .records import OrderPayment
@@ -76,11 +77,18 @@ def collect(order: Order, *, amount: Decimal, method: str, actor_id: int,
     return payment
 
 
+#: when a payment may be dated, relative to the business date
+PAYMENT_DATE_WINDOW = {"before_days": 366, "after_days": 1}
+
+
 def add(order: Order, *, amount: Decimal, method: str, actor_id: int,
         collected_at: dt.datetime | None = None, note: str = "") -> OrderPayment:
     """:func:`collect` without the commit: the payment (with its history entry and audit
     event) joins the caller's transaction — e.g. a 保洁 visit's payment is saved
-    together with the visit that records it, or not at all."""
+    together with the visit that records it, or not at all. A payment is dated at most
+    a year back and not in the future (a day's grace for clocks)."""
+    inputs.check_business_date(to_business(collected_at), "collected_at",
+                               today=business_today(), **PAYMENT_DATE_WINDOW)
     payment = OrderPayment(order_id=order.id, amount=amount, method=method,
                            collected_by_id=actor_id, collected_at=collected_at or utcnow(),
                            note=(note or "")[:255])

@@ -38,6 +38,7 @@ APPROVAL_KIND_LABELS = {
     "price_below_table": ("价格低于价目表", "Price below the price table"),
     "term_outside_policy": ("合同期限不在标准内", "Term outside the standard terms"),
     "other": ("其他例外", "Other exception"),
+    "complaint_compensation": ("投诉赔偿超出限额", "Complaint compensation above the limit"),
 }
 APPROVAL_KINDS = tuple(APPROVAL_KIND_LABELS)
 

@@ -76,14 +76,29 @@ class QuotePreviewSchema(StrictSchema):
 
 
 def customer_name(customer) -> str:
-    """The customer's name as the current role may see it (a top-secret file: 王**)."""
+    """The customer's name as the current person may see it (a closed top-secret file: 王**)."""
     from ..access import current_principal
     from ..customers import disclosure
 
-    principal = current_principal()
-    if principal and disclosure.may_open(customer, principal.role):
-        return customer.name
-    return disclosure.partial_name(customer.name)
+    return disclosure.shown_name(customer, current_principal())
+
+
+def _opens(order) -> bool:
+    from ..access import current_principal
+    from ..customers import disclosure
+
+    return disclosure.may_open(order.customer, current_principal())
+
+
+def _customer_mobile(order) -> str | None:
+    return mask_mobile(order.customer.mobile) if _opens(order) else None
+
+
+def _intake(order) -> dict | None:
+    """The intake, without the address when the customer's file is closed to the reader."""
+    if order.intake is None or _opens(order):
+        return order.intake
+    return {k: v for k, v in order.intake.items() if k not in ("address", "address_text")}
 
 
 class OrderSchema(Schema):
@@ -94,14 +109,18 @@ class OrderSchema(Schema):
     service_line = fields.String()
     customer_id = fields.Integer()
     customer_name = fields.Function(lambda o: customer_name(o.customer))
-    customer_mobile = fields.Function(lambda o: mask_mobile(o.customer.mobile),
-                                      metadata={"description": "masked"})
+    customer_mobile = fields.Function(_customer_mobile, allow_none=True, metadata={
+        "description": "masked; null when the customer's file is closed to you"})
     address_id = fields.Integer(allow_none=True)
-    address_text = fields.String()
+    address_text = fields.Function(lambda o: o.address_text if _opens(o) else None,
+                                   allow_none=True, metadata={
+        "description": "null when the customer's file is closed to you (docs/privacy.md)"})
+    customer_withheld = fields.Function(lambda o: not _opens(o), metadata={
+        "description": "the customer's file is closed to you: her data is withheld"})
     dispatcher_id = fields.Integer()
     dispatcher_name = fields.Function(lambda o: o.dispatcher.display_name)
     state = fields.String()
-    intake = fields.Dict(allow_none=True)
+    intake = fields.Function(_intake, allow_none=True)
     quote = fields.Function(lambda o: o.quote_detail)
     quote_total = fields.Decimal(places=2, as_string=True, allow_none=True)
     agreed_price = fields.Decimal(places=2, as_string=True, allow_none=True)
@@ -136,6 +155,10 @@ class OrderCreateSchema(StrictSchema):
     term_reason = fields.String(validate=validate.Length(max=500))
     dispatcher_id = fields.Integer(validate=validate.Range(1, _MAX_INT))
     note = fields.String(load_default="", validate=validate.Length(max=2000))
+    late_entry_reason = fields.String(validate=validate.Length(max=500), metadata={
+        "description": "An order entered after the fact (补录): why its start date is "
+                       "already past (without it a past date is refused); kept in the "
+                       "history"})
 
 
 class OrderUpdateSchema(StrictSchema):
@@ -149,6 +172,30 @@ class OrderUpdateSchema(StrictSchema):
     address_id = fields.Integer(validate=validate.Range(1, _MAX_INT))
     dispatcher_id = fields.Integer(validate=validate.Range(1, _MAX_INT))
     note = fields.String(validate=validate.Length(max=2000))
+    start_date = fields.Date(metadata={"description": "new 上户 date: moves the service "
+                                       "period as POST /orders/<id>/period does (alone)"})
+    end_date = fields.Date(metadata={"description": "new 下户 date (as start_date)"})
+    period_reason = fields.String(validate=validate.Length(max=500),
+                                  metadata={"description": "why the dates move"})
+    late_entry_reason = fields.String(validate=validate.Length(max=500), metadata={
+        "description": "补录: why a date moved into the past (an intake date, or the 上户 "
+                       "of an order not yet in service) is entered after the fact"})
+
+
+class PeriodMoveSchema(StrictSchema):
+    """Move the order's service period: 上户 (``start_date``), 下户 (``end_date``) or both."""
+
+    version = version_field()
+    start_date = fields.Date(load_default=None, metadata={"description": "new 上户 date"})
+    end_date = fields.Date(load_default=None, metadata={
+        "description": "new 下户 date (the planned one while in service)"})
+    reason = fields.String(load_default="", validate=validate.Length(max=500), metadata={
+        "description": "why (kept in the history; required to correct a finished or "
+                       "cancelled order's dates — supervisors only — and when a new term "
+                       "is outside the line's standard terms)"})
+    late_entry_reason = fields.String(load_default="", validate=validate.Length(max=500),
+                                      metadata={"description": "补录: a 上户 already past on "
+                                                "an order not yet in service (or reason)"})
 
 
 class TransitionSchema(StrictSchema):
@@ -161,6 +208,11 @@ class TransitionSchema(StrictSchema):
     cancel_reason = fields.String(validate=validate.OneOf(CANCEL_REASONS))
     cancel_note = fields.String(load_default="", validate=validate.Length(max=255))
     note = fields.String(load_default="", validate=validate.Length(max=500))
+    finish_reason = fields.String(load_default="", validate=validate.Length(max=500), metadata={
+        "description": "finished with a 下户 date still ahead: why (required then)"})
+    start_reason = fields.String(load_default="", validate=validate.Length(max=500), metadata={
+        "description": "in_service with a 上户 date before the signed contract's start: "
+                       "why (required then)"})
 
 
 class AssignWorkerSchema(StrictSchema):

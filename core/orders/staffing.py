@@ -27,11 +27,26 @@ STAFFING_STATES = ("matching", "interview", "contracted", "in_service")
 
 
 def candidates(order: Order, limit: int = 200) -> list[Worker]:
-    """Workers who do the order's line and are available now, by name."""
-    stmt = (sa.select(Worker).join(WorkerServiceLine)
-            .where(WorkerServiceLine.service_line == order.service_line,
-                   Worker.status == "available")
-            .order_by(Worker.name, Worker.id).limit(limit))
+    """Workers who may be offered for the order (the assign form, the interview form),
+    by name: the candidate list's core hard rules (:mod:`core.matching.rules`) — she does
+    the line, her status allows work, every credential her line needs (健康证 first) is
+    valid through the whole service period, she is free then and not on the customer's
+    "do not send" list. Before the order has a service period: line, status and a 健康证
+    not expired today."""
+    from ..matching.context import order_context
+    from ..matching.periods import order_period
+    from ..matching.rules import core_rules
+    from ..timeutil import utcnow
+    from ..workers.credentials import EXPIRED, HEALTH, state_clause
+
+    if order_period(order) is None:
+        conds = [sa.exists().where(WorkerServiceLine.worker_id == Worker.id,
+                                   WorkerServiceLine.service_line == order.service_line),
+                 Worker.status == "available", ~state_clause(HEALTH, EXPIRED)]
+    else:
+        ctx = order_context(order, utcnow())
+        conds = [rule.clause(ctx) for rule in core_rules(ctx)]
+    stmt = sa.select(Worker).where(*conds).order_by(Worker.name, Worker.id).limit(limit)
     return [w for w in db.session.scalars(stmt) if w.id != order.worker_id]
 
 
@@ -48,7 +63,37 @@ def _worker(order: Order, worker_id: int) -> Worker:
         raise Conflict(Msg("{name} is not available (status: {status}).",
                            "{name} 当前不空闲（状态：{status}）。").format(
             name=worker.name, status=worker.status), code="worker_unavailable")
+    from ..matching.rules import health_refusal
+
+    refusal = health_refusal(order, worker)
+    if refusal is not None:
+        raise refusal
     return worker
+
+
+def _fill_period(order: Order, booking) -> dict:
+    """The order learns its service dates from the booked period, where it has none: 上户
+    is the booking's first day; 下户 its last for a term of whole days (a visit or a
+    session books a time slot and leaves 下户 open). Returns ``{field: (before, after)}``."""
+    from ..matching.periods import Period
+
+    period = Period(booking.starts_at, booking.ends_at,
+                    whole_days=_whole_days(booking.starts_at, booking.ends_at))
+    filled = {}
+    if order.start_date is None:
+        filled["start_date"] = (None, period.first_day)
+        order.start_date = period.first_day
+    if order.end_date is None and period.whole_days:
+        filled["end_date"] = (None, period.last_day)
+        order.end_date = period.last_day
+    return filled
+
+
+def _whole_days(starts_at: dt.datetime, ends_at: dt.datetime) -> bool:
+    from ..timeutil import SHANGHAI
+
+    a, b = starts_at.astimezone(SHANGHAI), ends_at.astimezone(SHANGHAI)
+    return a.time() == dt.time() and b.time() == dt.time() and b.date() > a.date()
 
 
 def assign(order: Order, worker_id: int, version: int, actor_id: int, *, reason: str = "",
@@ -75,13 +120,27 @@ def assign(order: Order, worker_id: int, version: int, actor_id: int, *, reason:
                                           "zh": "请写明换人原因。"}]})
     from ..matching.booking import for_staffing  # her time (档期), no double booking
 
-    for_staffing(order, worker, actor_id, reason, previous, change_date or business_today())
+    booking = for_staffing(order, worker, actor_id, reason, previous,
+                           change_date or business_today())
     if previous is None:
         order.worker = worker
+        filled = _fill_period(order, booking)
         add_event(order, "worker_assigned", actor_id, note=reason,
-                  data={"worker_id": worker.id, "worker": worker.name})
+                  data={"worker_id": worker.id, "worker": worker.name,
+                        **{k: v[1] for k, v in filled.items()}})
         record("update", "order", order.id, f"order {order.number}: worker {worker.id}",
-               {"worker_id": [None, worker.id]}, actor_id=actor_id)
+               {"worker_id": [None, worker.id], **{k: [str(a) if a else None, str(b)]
+                                                   for k, (a, b) in filled.items()}},
+               actor_id=actor_id)
+        if filled:
+            from .. import plugins
+
+            db.session.flush()
+            plugins.notify_order_period_changed(
+                order_id=order.id, service_line=order.service_line,
+                previous_start=filled.get("start_date", (order.start_date,))[0],
+                previous_end=filled.get("end_date", (order.end_date,))[0],
+                start_date=order.start_date, end_date=order.end_date)
         commit()
         return order
     if not (reason or "").strip():

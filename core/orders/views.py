@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from ..access import current_principal, roles
+from ..access import current_principal, has_role, roles
 from ..accounts.models import User
 from ..customers import disclosure
 from ..customers.models import Customer
@@ -17,9 +17,12 @@ from ..errors import DomainError
 from ..extensions import db
 from ..followups.views import timeline_context
 from ..forms import describe_schema
+from ..inputs import int64
 from ..messages import bilingual
+from ..pagination import page_number
 from ..plugins import intake_schema
 from ..pricing import service as pricing
+from ..timeutil import business_today
 from . import approvals as approvals_service
 from . import contracts, intake_form, lifecycle, payments, queries, service, staffing
 from .models import CANCEL_REASON_LABELS, EVENT_LABELS, STATE_LABELS
@@ -54,7 +57,7 @@ def errors_of(exc: DomainError) -> dict:
 
 def _int(value) -> int | None:
     try:
-        return int(value) if value not in (None, "") else None
+        return int64(value) if value not in (None, "") else None
     except ValueError:
         return None
 
@@ -81,16 +84,17 @@ def index():
         "created_to": _date(args.get("created_to")),
         "unpaid": args.get("unpaid") in ("1", "on", "true") or None,
         "q": args.get("q") or None,
+        "todo": args.get("todo") if args.get("todo") in queries.TODOS else None,
     }
     error = None
     try:
         page = queries.search(**filters, sort=args.get("sort") or None,
-                              page=max(1, args.get("page", 1, type=int)))
+                              page=page_number(args.get("page")))
     except DomainError as exc:
         error = errors_of(exc)
         page = queries.search(**filters, page=1)
     return render_template("orders/index.html", page=page, args=args, error=error,
-                           dispatchers=_staff())
+                           dispatchers=_staff(), todos=queries.TODOS)
 
 
 def _date(text: str | None):
@@ -105,12 +109,38 @@ def _date(text: str | None):
 # ------------------------------------------------------------------------------ new order
 
 
-def _customers() -> list[dict]:
-    role = current_principal().role
-    rows = db.session.scalars(sa.select(Customer).where(Customer.status == "active")
-                              .order_by(Customer.name, Customer.id).limit(500))
-    return [{"id": c.id, "name": c.name if disclosure.may_open(c, role)
-             else disclosure.partial_name(c.name), "mobile": c.mobile[-4:]} for c in rows]
+def _customers(q: str | None = None, chosen: int | None = None) -> list[dict]:
+    """The new-order form's customer choices: those the picker finds for ``q``, else the
+    20 customers updated last; the chosen one always among them. Names and mobiles as
+    the person may see them (``customers.picker``)."""
+    from ..customers import picker
+
+    user = current_principal()
+    if q and q.strip():
+        rows = picker.pick(user, q)
+    else:
+        recent = db.session.scalars(sa.select(Customer).where(Customer.status == "active")
+                                    .order_by(Customer.updated_at.desc(), Customer.id.desc())
+                                    .limit(20))
+        rows = [{"id": c.id, "name": disclosure.shown_name(c, user),
+                 "mobile": disclosure.shown_mobile(c, user)} for c in recent]
+    if chosen and all(r["id"] != chosen for r in rows):
+        customer = db.session.get(Customer, chosen)
+        if customer is not None:
+            rows.insert(0, {"id": customer.id, "name": disclosure.shown_name(customer, user),
+                            "mobile": disclosure.shown_mobile(customer, user)})
+    return rows
+
+
+@bp.get("/customer-picker")
+@roles(*WRITERS)
+def customer_picker():
+    """JSON for the new-order form's picker: ``{"items": [{id, name, mobile}]}`` of the
+    active customers matching ``q`` (a name or 3+ digits of a phone, at least 2
+    characters), as the person may see them."""
+    from ..customers import picker
+
+    return {"items": picker.pick(current_principal(), request.args.get("q"))}
 
 
 def _form_page(line: str, *, values: dict, errors=None, quote=None, order=None, status=200):
@@ -118,7 +148,9 @@ def _form_page(line: str, *, values: dict, errors=None, quote=None, order=None, 
     template = "orders/edit.html" if order is not None else "orders/new.html"
     return render_template(template, line=line, specs=specs, values=values,
                            errors=errors or {}, quote=quote, order=order,
-                           customers=_customers() if order is None else None,
+                           customers=_customers(request.args.get("customer_q"),
+                                                values.get("customer_id"))
+                           if order is None else None,
                            dispatchers=_staff()), status
 
 
@@ -131,6 +163,7 @@ def _posted(line: str) -> tuple[dict, dict]:
         "agreed_price": (form.get("agreed_price") or "").strip() or None,
         "price_reason": (form.get("price_reason") or "").strip() or None,
         "term_reason": (form.get("term_reason") or "").strip() or None,
+        "late_entry_reason": (form.get("late_entry_reason") or "").strip() or None,
         "note": (form.get("note") or "").strip(),
     }
     return raw, other
@@ -158,7 +191,7 @@ def _money(text: str | None, field: str = "agreed_price"):
 def choose_line():
     """Step 1 of a new order: choose the service line."""
     return render_template("orders/choose_line.html",
-                           customer_id=request.args.get("customer_id", type=int))
+                           customer_id=request.args.get("customer_id", type=int64))
 
 
 @bp.get("/new/<line>")
@@ -168,7 +201,7 @@ def new(line):
     pricing.known_line(line)
     specs = describe_schema(intake_schema(line))
     values = intake_form.to_values(specs, None)
-    values["customer_id"] = request.args.get("customer_id", type=int)
+    values["customer_id"] = request.args.get("customer_id", type=int64)
     return _form_page(line, values=values)
 
 
@@ -192,7 +225,8 @@ def create(line):
             service_line=line, customer_id=customer_id, intake=raw,
             actor_id=current_principal().id, agreed_price=_money(other["agreed_price"]),
             price_reason=other["price_reason"], term_reason=other["term_reason"],
-            dispatcher_id=_int(request.form.get("dispatcher_id")), note=other["note"])
+            dispatcher_id=_int(request.form.get("dispatcher_id")), note=other["note"],
+            late_entry_reason=other["late_entry_reason"])
     except DomainError as exc:
         db.session.rollback()
         return _form_page(line, values=values, errors=errors_of(exc), status=exc.status)
@@ -242,7 +276,8 @@ def update(order_id):
                              agreed_price=_money(other["agreed_price"]),
                              price_reason=other["price_reason"],
                              term_reason=other["term_reason"], note=other["note"],
-                             dispatcher_id=_int(request.form.get("dispatcher_id")))
+                             dispatcher_id=_int(request.form.get("dispatcher_id")),
+                             late_entry_reason=other["late_entry_reason"])
     except DomainError as exc:
         db.session.rollback()
         return _form_page(order.service_line, values=values, errors=errors_of(exc),
@@ -250,20 +285,49 @@ def update(order_id):
     return redirect(url_for("orders.show", order_id=order.id))
 
 
-def order_page(order, *, alert=None, status: int = 200):
+#: what comes next in each state, said at the top of the order page: (zh, en)
+NEXT_STEPS = {
+    "enquiry": ("下一步：确认报价（报价 → 匹配阿姨）。报价无误后转为「已报价」。",
+                "Next: confirm the quote (quote → matching). Once it is right, move to Quoted."),
+    "quoted": ("下一步：客户接受报价后，转为「匹配阿姨」开始找阿姨。",
+               "Next: once the customer accepts the quote, move to Matching to find a worker."),
+    "matching": ("下一步：从下面的候选阿姨中指派一位。",
+                 "Next: assign a worker from the candidates below."),
+    "interview": ("下一步：安排客户面试阿姨，面试通过后签合同。",
+                  "Next: arrange the customer's interview; sign the contract once she passes."),
+    "contracted": ("下一步：确认上户日期，转为「服务中」。",
+                   "Next: confirm the start date and move to In service."),
+    "in_service": ("服务中：按时回访；需要时可换人。",
+                   "In service: make the follow-up calls; replace the worker if needed."),
+}
+
+
+def order_page(order, *, alert=None, status: int = 200, next_step=None):
     """The order page: facts, quote, money, the moves it may make, worker, contract,
-    payments, approvals and history; ``alert`` shows a refusal (e.g. 409 reload)."""
+    payments, approvals and history; ``alert`` shows a refusal (e.g. 409 reload), with
+    ``next_step`` (:class:`core.errors.NextStep`) as a link when a step is missing."""
     policy = pricing.order_policy(order.service_line)
+    live = contracts.current(order) if policy.needs_contract else None
+    signed = live if live is not None and live.status == "signed" \
+        and live.worker_id == order.worker_id else None
     context = {
         "order": order, "policy": policy, "alert": alert,
+        "refusal_step": next_step.as_dict() if next_step is not None else None,
+        "contract_prefill": contracts.prefill(order, policy)
+        if policy.needs_contract and order.worker_id else None,
+        "signed_contract": signed, "today_iso": business_today().isoformat(),
         "next_states": lifecycle.next_states(order.state, policy),
         "money": payments.summary(order), "payments": payments.of_order(order),
         "contracts": contracts.versions(order) if policy.needs_contract else [],
-        "live_contract": contracts.current(order) if policy.needs_contract else None,
+        "live_contract": live,
         "approvals": approvals_service.search(order_id=order.id, per_page=200)["items"],
         "candidates": staffing.candidates(order)
         if order.state in staffing.STAFFING_STATES else [],
         "events": order.events,
+        "period_states": ("matching", "interview", "contracted", "in_service"),
+        "intake_specs": describe_schema(intake_schema(order.service_line)),
+        "next_step": NEXT_STEPS.get(order.state),
+        "period_correction": order.is_final and has_role("supervisor"),
         **timeline_context(order.id),  # the follow-up timeline (回访记录), done and planned
     }
     return render_template("orders/show.html", **context), status

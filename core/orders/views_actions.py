@@ -15,7 +15,8 @@ from flask_babel import gettext as _
 from ..access import current_principal, roles
 from ..errors import DomainError, Invalid
 from ..extensions import db
-from . import approvals, contracts, payments, service, staffing
+from ..pagination import page_number
+from . import approvals, contracts, payments, period, service, staffing
 from .numerals import to_capital_yuan
 from .records import APPROVAL_STATUSES
 from .views import WRITERS, _int, _money, bp, errors_of, order_page
@@ -42,7 +43,7 @@ def _act(order_id: int, action, done: str):
     except DomainError as exc:
         db.session.rollback()
         return order_page(service.get_order(order_id), alert=errors_of(exc),
-                          status=exc.status)
+                          status=exc.status, next_step=exc.next_step)
     flash(done)
     return redirect(url_for("orders.show", order_id=order_id))
 
@@ -61,7 +62,30 @@ def transition(order_id):
         start_date=_day("start_date"), end_date=_day("end_date"),
         cancel_reason=form.get("cancel_reason") or None,
         cancel_note=(form.get("cancel_note") or "").strip(),
-        note=(form.get("note") or "").strip()), _("订单状态已更新"))
+        note=(form.get("note") or "").strip(),
+        finish_reason=(form.get("finish_reason") or "").strip(),
+        start_reason=(form.get("start_reason") or "").strip()), _("订单状态已更新"))
+
+
+@bp.post("/<int:order_id>/period")
+@roles(*WRITERS)
+def move_period(order_id):
+    """Move the 上户/下户 dates: the order, the worker's booking, the follow-ups and the
+    contract term together (:func:`core.orders.period.move_period`)."""
+    form = request.form
+
+    def action(order):
+        start, end = _day("start_date"), _day("end_date")
+        # the form shows both dates: the one left as it was is not a new fact (a new 上户
+        # alone moves 下户 with it, keeping the term)
+        if start is not None and start != order.start_date and end == order.end_date:
+            end = None
+        if end is not None and end != order.end_date and start == order.start_date:
+            start = None
+        period.move_period(order.id, _int(form.get("version")), _me(), start_date=start,
+                           end_date=end, reason=(form.get("reason") or "").strip())
+
+    return _act(order_id, action, _("服务日期已调整"))
 
 
 @bp.post("/<int:order_id>/worker")
@@ -187,5 +211,5 @@ def approvals_queue():
     """Exception requests (特批): pending first for supervisors; filter by status."""
     status = request.args.get("status", "pending")
     status = status if status in APPROVAL_STATUSES else None
-    page = approvals.search(status=status, page=max(1, request.args.get("page", 1, type=int)))
+    page = approvals.search(status=status, page=page_number(request.args.get("page")))
     return render_template("orders/approvals.html", page=page, status=status)

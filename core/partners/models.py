@@ -11,7 +11,7 @@ from ..timeutil import UTCDateTime, utcnow
 
 #: kind code → (Chinese, English)
 PARTNER_KINDS = {
-    "certification_platform": ("认证平台（58到家）", "Certification platform (58到家)"),
+    "certification_platform": ("认证平台（58到家）", "Certification platform (58 Daojia)"),
     "exam_hospital": ("体检医院", "Exam hospital"),
     "internship_hospital": ("实习医院", "Internship hospital"),
     "postpartum_centre": ("月子中心", "Postpartum centre"),

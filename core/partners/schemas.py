@@ -1,17 +1,19 @@
 """Partner API schemas (marshmallow 4; input schemas refuse unknown fields)."""
 from __future__ import annotations
 
-import re
+from marshmallow import (
+    RAISE,
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    validate,
+    validates,
+)
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
-
-from ..messages import Msg
+from ..identity import check_phone
 from ..pagination import PageArgsSchema, page_schema
 from .models import COOPERATION_STATES, PARTNER_KINDS
-
-PHONE_INVALID = Msg("Use a phone number of 5–20 digits (spaces, '-' and '+' allowed).",
-                    "请填写 5–20 位数字的电话号码（可含空格、“-”、“+”）。")
-_PHONE = re.compile(r"^\+?[0-9][0-9 \-]{3,23}$")
 
 
 class ContactSchema(Schema):
@@ -24,9 +26,17 @@ class ContactSchema(Schema):
 
     @validates("phone")
     def _phone(self, value, **_):
-        digits = re.sub(r"\D", "", value or "")
-        if value and (not _PHONE.match(value.strip()) or not 5 <= len(digits) <= 20):
-            raise ValidationError(PHONE_INVALID)
+        if value:
+            try:
+                check_phone(value)
+            except ValueError as exc:
+                raise ValidationError(exc.args[0]) from None
+
+    @post_load
+    def _normalised_phone(self, data, **_):
+        if data.get("phone"):
+            data["phone"] = check_phone(data["phone"])
+        return data
 
 
 class ContactInSchema(ContactSchema):

@@ -6,6 +6,10 @@ from marshmallow import ValidationError
 from ..access import roles
 from ..errors import DomainError, flatten_fields
 from ..extensions import db
+from ..i18n import reader_text
+from ..inputs import int64
+from ..inputs import load as load_checked
+from ..pagination import page_number
 from . import service
 from .api import STAFF
 from .models import COOPERATION_STATES, PARTNER_KINDS
@@ -22,12 +26,12 @@ def _flash_error(exc: DomainError) -> None:
     db.session.rollback()
     for field, msgs in (exc.fields or {}).items():
         for m in msgs:
-            flash(f"{field}: {m['zh']} / {m['en']}", "error")
+            flash(f"{field}: {reader_text(m)}", "error")
     if not exc.fields:
         from ..messages import bilingual
 
         m = bilingual(exc.message)
-        flash(f"{m['zh']} / {m['en']}", "error")
+        flash(reader_text(m), "error")
 
 
 @bp.get("/")
@@ -36,7 +40,7 @@ def index():
     """Partner organisations, filtered by kind; a form to add one."""
     args = request.args
     page = service.search(q=args.get("q") or None, kind=args.get("kind") or None,
-                          page=max(1, args.get("page", 1, type=int)))
+                          page=page_number(args.get("page")))
     return render_template("partners/index.html", page=page, args=args, kinds=PARTNER_KINDS,
                            states=COOPERATION_STATES, errors={}, form={})
 
@@ -47,7 +51,7 @@ def create():
     """Create a partner from the form (422-style errors shown beside the fields)."""
     form = _form(("name", "kind", "cooperation", "address", "notes"))
     try:
-        data = PartnerCreateSchema().load(form)
+        data = load_checked(PartnerCreateSchema(), form)
         partner = service.create(data)
         db.session.commit()
     except ValidationError as exc:
@@ -73,7 +77,7 @@ def add_contact(partner_id):
     """Add a contact person from the form."""
     partner = service.get(partner_id)
     try:
-        service.add_contact(partner, ContactInSchema().load(
+        service.add_contact(partner, load_checked(ContactInSchema(),
             _form(("name", "title", "phone", "wechat", "notes"))))
         db.session.commit()
         flash(_("已添加联系人"))
@@ -88,7 +92,7 @@ def add_note(partner_id):
     """Record a liaison note from the form."""
     partner = service.get(partner_id)
     try:
-        service.add_note(partner, NoteInSchema().load(_form(("text",)))["text"])
+        service.add_note(partner, load_checked(NoteInSchema(), _form(("text",)))["text"])
         db.session.commit()
         flash(_("已记录"))
     except ValidationError as exc:
@@ -102,7 +106,7 @@ def set_cooperation(partner_id):
     """Change where the cooperation (合作意向) stands."""
     partner = service.get(partner_id)
     try:
-        service.update(partner, {"version": request.form.get("version", type=int),
+        service.update(partner, {"version": request.form.get("version", type=int64),
                                  "cooperation": request.form.get("cooperation", "")})
         if partner.cooperation not in COOPERATION_STATES:
             raise DomainError(status=422)

@@ -116,3 +116,16 @@ def order_policy(code: str) -> OrderPolicy:
     """The line's order policy (interview? contract? standard terms?) under the company's
     current price table."""
     return plugins.order_policy(code, current_table(code))
+
+
+def order_policies(codes: set[str] | list[str]) -> dict[str, OrderPolicy]:
+    """The order policy of each line in ``codes``, from one read of their price tables
+    (a list of orders shows the next states of every row)."""
+    codes = sorted(set(codes))
+    for code in codes:
+        known_line(code)
+    rows = {row.service_line: row for row in db.session.scalars(
+        sa.select(PriceTable).where(PriceTable.service_line.in_(codes)))} if codes else {}
+    return {code: plugins.order_policy(code, copy.deepcopy(rows[code].table) if code in rows
+                                       else plugins.default_price_table(code))
+            for code in codes}

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 
 from ..access import current_principal, roles
 from ..errors import Conflict, Invalid
+from ..inputs import int64
 from ..messages import bilingual
 from ..plugins import service_lines
 from . import service
@@ -37,7 +38,7 @@ def save(line):
     """Save the admin's edited table; malformed JSON or entries are shown, not saved."""
     service.known_line(line)
     text = request.form.get("table", "")
-    version = request.form.get("version", type=int)
+    version = request.form.get("version", type=int64)
     errors = None
     status = 422
     try:

@@ -58,3 +58,52 @@
   form.addEventListener("change", changed);
   applyConditions();
 })();
+
+/* Customer picker of the new-order form: typing a name or phone (2+ characters) asks the
+   server and refills the customer list; without this script the search form reloads the
+   page with the same result. The new-customer link carries what was typed. */
+(function () {
+  "use strict";
+  var search = document.getElementById("customer-search");
+  var select = document.getElementById("f-customer_id");
+  if (!search || !select) { return; }
+  var input = document.getElementById("f-customer_q");
+  var status = document.getElementById("picker-status");
+  var create = document.getElementById("new-customer");
+  var url = search.getAttribute("data-picker-url");
+  var timer = null;
+  var seq = 0;
+
+  function fill(items) {
+    var chosen = select.value;
+    while (select.options.length > 1) { select.remove(1); }
+    items.forEach(function (c) {
+      var opt = document.createElement("option");
+      opt.value = String(c.id);
+      opt.textContent = c.mobile ? c.name + " · " + c.mobile : c.name;
+      select.appendChild(opt);
+    });
+    if (items.length === 1) { select.value = String(items[0].id); }
+    else if (chosen) { select.value = chosen; }
+    status.textContent = (status.getAttribute("data-found") || "%n").replace("%n", items.length);
+  }
+
+  function ask() {
+    var q = input.value.trim();
+    if (create) {
+      create.href = create.getAttribute("data-base") + (q ? "&q=" + encodeURIComponent(q) : "");
+    }
+    if (q.length < 2) { return; }
+    var mine = ++seq;
+    fetch(url + "?q=" + encodeURIComponent(q), {credentials: "same-origin",
+                                                headers: {"Accept": "application/json"}})
+      .then(function (r) { return r.ok ? r.json() : {items: []}; })
+      .then(function (body) { if (mine === seq) { fill(body.items || []); } });
+  }
+
+  search.addEventListener("submit", function (e) { e.preventDefault(); ask(); });
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(ask, 200);
+  });
+}());

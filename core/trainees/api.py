@@ -15,8 +15,8 @@ from ..audit.service import record
 from ..extensions import db
 from ..timeutil import business_today
 from . import board as board_service
-from . import certification, exports, graduation, health, pipeline, registration
-from .pipeline import MANAGERS, shown_id_number
+from . import certification, exports, graduation, handover, health, pipeline, registration
+from .pipeline import MANAGERS
 from .schemas import (
     FILE_RESPONSES,
     BoardSchema,
@@ -35,6 +35,13 @@ from .schemas import (
     TraineeQuerySchema,
     TraineeUpdateSchema,
     UploadSchema,
+)
+from .schemas_handover import (
+    HandoverPageSchema,
+    HandoverQuerySchema,
+    HandoverSchema,
+    HandoverStatusSchema,
+    NoSheetSchema,
 )
 from .schemas_stages import (
     CertificateInSchema,
@@ -85,6 +92,38 @@ def import_sheet(files):
     return result
 
 
+@blp.route("/trainees/handovers/today")
+@roles(*MANAGERS)
+@blp.response(200, HandoverStatusSchema)
+def handover_today():
+    """Today's registration hand-over (16:00 sheet): ``off`` (not a working day),
+    ``waiting``, ``due`` (16:00–17:00), ``overdue`` (after 17:00: the desk was reminded)
+    or ``done`` (a sheet imported, or no sheet recorded with the reason)."""
+    return handover.status()
+
+
+@blp.route("/trainees/handovers")
+@roles(*MANAGERS)
+@blp.arguments(HandoverQuerySchema, location="query")
+@blp.response(200, HandoverPageSchema)
+def list_handovers(args):
+    """Recorded hand-overs, newest day first; ``since``/``until`` bound the days."""
+    return handover.search(**args)
+
+
+@blp.route("/trainees/handovers/none", methods=["POST"])
+@roles(*handover.DESK_ROLES)
+@blp.arguments(NoSheetSchema)
+@blp.response(201, HandoverSchema)
+def no_sheet(data):
+    """Record that no sheet came on ``day`` (default today), with the reason (``note``):
+    the day's task is done and no reminder is sent. 409 when the day is recorded."""
+    from ..access import current_principal
+
+    return handover.no_sheet(data["day"], data["note"],
+                             current_principal().id)
+
+
 @blp.route("/trainees/export")
 @roles(*MANAGERS)
 @blp.arguments(ExportQuerySchema, location="query")
@@ -93,10 +132,11 @@ def import_sheet(files):
 @blp.doc(**FILE_RESPONSES)
 def export_trainees(args):
     """Export the master list of trainees (学员名单) as XLSX or CSV."""
-    resp = exports.respond(exports.MASTER_HEADERS,
-                           list(exports.master_rows(shown_id_number, args["stage"])),
-                           args["format"], f"trainees-{business_today().isoformat()}")
-    record("export", "trainee", None, f"master list exported as {args['format']}")
+    rows = list(exports.master_rows(exports.id_numbers(args["unmasked"]), args["stage"]))
+    resp = exports.respond(exports.MASTER_HEADERS, rows, args["format"],
+                           f"trainees-{business_today().isoformat()}")
+    record("export", "trainee", None,
+           exports.summary("master list", args["format"], args["unmasked"], len(rows)))
     db.session.commit()
     return resp
 

@@ -9,7 +9,7 @@ from ..access import roles
 from ..extensions import db
 from . import certification, exports, health, internship, interviews, pipeline
 from .api import blp
-from .pipeline import MANAGERS, shown_id_number
+from .pipeline import MANAGERS
 from .schemas import FILE_RESPONSES, TableSchema
 from .schemas_stages import (
     AbandonInSchema,
@@ -207,12 +207,13 @@ def record_result(data, list_id):
                                              "on record.")
 @blp.doc(**FILE_RESPONSES)
 def export_certification_list(args, list_id):
-    """Export the list for the platform's contact (ID numbers masked for dispatchers)."""
+    """Export the list for the platform's contact: ID numbers masked, or in full with
+    ``unmasked=true`` for a holder of the platform export permission (recorded)."""
     cl = certification.get_list(list_id)
     resp = exports.respond(certification.EXPORT_HEADERS,
-                           certification.export_rows(cl, shown_id_number), args["format"],
-                           f"certification-list-{cl.id}")
-    certification.mark_exported(cl, args["format"])
+                           certification.export_rows(cl, exports.id_numbers(args["unmasked"])),
+                           args["format"], f"certification-list-{cl.id}")
+    certification.mark_exported(cl, args["format"], args["unmasked"])
     db.session.commit()
     return resp
 

@@ -193,7 +193,8 @@ def record_result(cl: CertificationList, trainee: Trainee, *, certified: bool,
 
 
 def export_rows(cl: CertificationList, mask) -> list[list]:
-    """The list's rows exactly as on record (``mask`` hides ID numbers for dispatchers)."""
+    """The list's rows exactly as on record (``mask`` shows the ID numbers as the export
+    may: masked, or in full for the platform)."""
     rows = []
     for number, e in enumerate(cl.entries, start=1):
         rows.append([number, e.name, "女" if e.sex == "F" else "男", mask(e.id_number),
@@ -202,8 +203,11 @@ def export_rows(cl: CertificationList, mask) -> list[list]:
     return rows
 
 
-def mark_exported(cl: CertificationList, fmt: str) -> None:
-    """Note when the list was last exported for the platform's contact (audited)."""
+def mark_exported(cl: CertificationList, fmt: str, unmasked: bool = False) -> None:
+    """Note when the list was last exported for the platform's contact (audited, saying
+    whether full ID numbers left)."""
+    from .exports import summary
+
     cl.exported_at = utcnow()
-    record("export", "certification_list", cl.id, f"exported as {fmt} "
-           f"({len(cl.entries)} trainees)")
+    record("export", "certification_list", cl.id,
+           summary("certification list", fmt, unmasked, len(cl.entries)))

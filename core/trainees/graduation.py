@@ -20,7 +20,8 @@ from .pipeline import move, refuse
 
 ALREADY = Msg("She has already graduated to a worker (worker #{id}).",
               "她已转为阿姨（阿姨编号 {id}）。")
-NOT_CERTIFIED = Msg("She is not certified by the platform (58到家) yet.", "她尚未通过58到家认证。")
+NOT_CERTIFIED = Msg("She is not certified by the platform (58 Daojia) yet.",
+                    "她尚未通过58到家认证。")
 NO_VALID_CERTIFICATE = Msg("No valid health certificate.", "没有有效的健康证。")
 NO_HOMETOWN = Msg("Her hometown (籍贯) is missing; complete her details first.",
                   "缺少籍贯，请先补全她的信息。")

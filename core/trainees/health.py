@@ -29,8 +29,8 @@ from .models import (
     IdCardCustody,
     Trainee,
 )
+from .pickup import pickup_date
 from .pipeline import actor_id, move, not_graduated, refuse
-from .workdays import pickup_date
 
 NOT_CONFIRMED = Msg("Confirm her details with her before booking.", "预约前请先与学员核对信息。")
 NO_CARD = Msg("Her original ID card has not been collected.", "尚未收取她的身份证原件。")

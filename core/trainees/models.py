@@ -350,3 +350,26 @@ class Internship(db.Model):
         "'abandoned')",
         name="status_known"),)
 
+
+
+class RegistrationHandover(db.Model):
+    """The day's trainee registration hand-over (学员备案, 004: 每天下午4点，后勤老师将当天
+    最新的学员登记表传给客服部老师): one row per business day, written when the day's sheet
+    is imported (``kind='sheet'``, with the last import's counts) or when the desk records
+    that there was no sheet that day (``kind='none'``, with the reason). A working day
+    without a row by 17:00 raises the reminder."""
+
+    __tablename__ = "registration_handovers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[dt.date] = mapped_column(sa.Date, unique=True)
+    kind: Mapped[str] = mapped_column(sa.String(8))
+    imports: Mapped[int] = mapped_column(sa.Integer, default=0)
+    created_count: Mapped[int] = mapped_column(sa.Integer, default=0)
+    filename: Mapped[str] = mapped_column(sa.String(255), default="")
+    note: Mapped[str] = mapped_column(sa.String(255), default="")
+    first_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    __table_args__ = (sa.CheckConstraint("kind IN ('sheet','none')", name="kind_known"),)

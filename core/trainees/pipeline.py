@@ -9,7 +9,7 @@ from ..access import current_principal, has_role
 from ..audit.service import diff, record
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
-from ..identity import check_id_number, check_mobile
+from ..identity import check_id_number, check_mobile, check_worker_id_number
 from ..messages import Msg
 from ..pagination import apply_sort, paginate
 from ..privacy import mask_id_number
@@ -108,7 +108,7 @@ def update(trainee: Trainee, data: dict) -> Trainee:
     errors = {}
     if "id_number" in data:
         try:
-            data["id_number"] = check_id_number(data["id_number"]).number
+            data["id_number"] = check_worker_id_number(data["id_number"]).number
         except ValueError as exc:
             errors["id_number"] = [{"en": str(exc.args[0]), "zh": exc.args[0].zh}]
     if "mobile" in data:

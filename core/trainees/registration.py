@@ -20,10 +20,10 @@ from sqlalchemy.exc import IntegrityError
 from ..audit.service import record
 from ..errors import Conflict, Invalid
 from ..extensions import db
-from ..identity import check_id_number, check_mobile
+from ..identity import check_mobile, check_worker_id_number
 from ..messages import Msg
 from ..timeutil import business_today
-from . import sheet
+from . import handover, sheet
 from .intentions import service_lines_for
 from .models import Trainee
 
@@ -107,7 +107,7 @@ def check_row(raw: dict, today: dt.date) -> tuple[dict, list[tuple[str, Msg]]]:
     facts = None
     if values["id_number"]:
         try:
-            facts = check_id_number(values["id_number"])
+            facts = check_worker_id_number(values["id_number"])
             values["id_number"] = facts.number
         except ValueError as exc:
             reasons.append(("id_number", exc.args[0]))
@@ -243,6 +243,7 @@ def import_sheet(stream: IO[bytes], filename: str, today: dt.date | None = None)
             record("create", "trainee", trainee.id,
                    f"trainee #{trainee.id} registered from sheet row {r.row}")
         result = summarise(rows)
+        handover.sheet_imported(filename, result.counts["created"], day=today)
         record("import", "trainee", None, f"registration sheet: {result.counts['created']} "
                f"created, {result.counts['duplicate']} already registered, "
                f"{result.counts['invalid']} invalid")

@@ -114,6 +114,9 @@ class ExportQuerySchema(InSchema):
     format = fields.String(load_default="xlsx", validate=validate.OneOf(["xlsx", "csv", "json"]),
                            metadata={"description": "xlsx / csv download, or json rows."})
     stage = fields.String(load_default=None, validate=validate.OneOf(list(STAGES)))
+    unmasked = fields.Boolean(load_default=False, metadata={
+        "description": "Full ID numbers, for the platform (58到家): needs the platform "
+                       "export permission (403 platform_export_required); recorded."})
 
 
 class TableSchema(Schema):

@@ -7,9 +7,9 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from ..messages import Msg
 from .interviews import OUTCOMES
 from .models import INTERNSHIP_STATES
+from .pickup import pickup_date
 from .pipeline import shown_id_number
 from .schemas import InSchema, _user
-from .workdays import pickup_date
 
 
 class PartnerBriefSchema(Schema):
@@ -173,6 +173,9 @@ class ResultInSchema(InSchema):
 class FormatQuerySchema(InSchema):
     format = fields.String(load_default="xlsx", validate=validate.OneOf(["xlsx", "csv", "json"]),
                            metadata={"description": "xlsx / csv download, or json rows."})
+    unmasked = fields.Boolean(load_default=False, metadata={
+        "description": "Full ID numbers, for the platform (58到家): needs the platform "
+                       "export permission (403 platform_export_required); recorded."})
 
 
 # ------------------------------------------------------------------ group interviews

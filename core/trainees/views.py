@@ -10,13 +10,26 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
-from ..access import roles
+from ..access import current_principal, roles
 from ..errors import DomainError, flatten_fields
 from ..extensions import db
+from ..i18n import reader_text
+from ..inputs import int64
+from ..inputs import load as load_checked
 from ..messages import bilingual
+from ..pagination import page_number
 from ..timeutil import business_today
 from . import board as board_service
-from . import certification, exports, graduation, health, pipeline, registration, uploads
+from . import (
+    certification,
+    exports,
+    graduation,
+    handover,
+    health,
+    pipeline,
+    registration,
+    uploads,
+)
 from .models import STAGES
 from .pipeline import MANAGERS, shown_id_number
 
@@ -30,10 +43,10 @@ def flash_error(exc: Exception) -> None:
     for field, msgs in (fields or {}).items():
         for m in msgs:
             m = m if isinstance(m, dict) else bilingual(m)
-            flash(f"{field}: {m['zh']} / {m['en']}", "error")
+            flash(f"{field}: {reader_text(m)}", "error")
     if isinstance(exc, DomainError) and not fields:
         m = bilingual(exc.message)
-        flash(f"{m['zh']} / {m['en']}", "error")
+        flash(reader_text(m), "error")
 
 
 def act(action, done: str, back: str):
@@ -66,9 +79,24 @@ def index():
     args = request.args
     page = pipeline.search(q=args.get("q") or None,
                            stage=args.get("stage") if args.get("stage") in STAGES else None,
-                           page=max(1, args.get("page", 1, type=int)))
+                           page=page_number(args.get("page")))
     return render_template("trainees/index.html", page=page, args=args, stages=STAGES,
-                           show_id=shown_id_number)
+                           show_id=shown_id_number, handover=handover.status())
+
+
+@bp.post("/handover/none")
+@roles(*handover.DESK_ROLES)
+def no_sheet_today():
+    """The desk records that no registration sheet came today, with the reason."""
+    try:
+        handover.no_sheet(handover.status()["day"], request.form.get("note", ""),
+                          current_principal().id)
+    except DomainError as exc:
+        db.session.rollback()
+        flash_error(exc)
+        return redirect(url_for("trainees.index"))
+    flash(_("已登记今天没有学员登记表"))
+    return redirect(url_for("trainees.index"))
 
 
 @bp.post("/import/preview")
@@ -117,9 +145,10 @@ def export(fmt):
         fmt = "xlsx"
     from ..audit.service import record
 
-    resp = exports.respond(exports.MASTER_HEADERS, list(exports.master_rows(shown_id_number)),
-                           fmt, "trainees")
-    record("export", "trainee", None, f"master list exported as {fmt}")
+    unmasked = request.args.get("unmasked") == "1"
+    rows = list(exports.master_rows(exports.id_numbers(unmasked)))
+    resp = exports.respond(exports.MASTER_HEADERS, rows, fmt, "trainees")
+    record("export", "trainee", None, exports.summary("master list", fmt, unmasked, len(rows)))
     db.session.commit()
     return resp
 
@@ -157,7 +186,7 @@ def edit(trainee_id):
     """Correct her details (version-checked)."""
     data = {k: request.form[k].strip() for k in ("name", "mobile", "hometown", "intention",
                                                  "notes") if k in request.form}
-    data["version"] = request.form.get("version", type=int)
+    data["version"] = request.form.get("version", type=int64)
     return act(lambda: pipeline.update(pipeline.get(trainee_id, lock=True), data),
                _("已保存"), _back(trainee_id))
 
@@ -167,7 +196,7 @@ def edit(trainee_id):
 def book(trainee_id):
     """Book her into an exam batch (details confirmed, ID card collected, who pays)."""
     def run():
-        batch = health.get_batch(request.form.get("batch_id", type=int) or 0)
+        batch = health.get_batch(request.form.get("batch_id", type=int64) or 0)
         health.book(batch, pipeline.get(trainee_id, lock=True),
                     details_confirmed=checked("details_confirmed"),
                     id_card_collected=checked("id_card_collected"),
@@ -227,7 +256,7 @@ def certificate(trainee_id):
     def run():
         from .schemas_stages import CertificateInSchema
 
-        data = CertificateInSchema().load({
+        data = load_checked(CertificateInSchema(), {
             "number": request.form.get("number", "").strip(),
             "issued_on": request.form.get("issued_on", ""),
             "expires_on": request.form.get("expires_on", ""),
@@ -250,7 +279,7 @@ def mobile_check(trainee_id):
 def put_on_list(trainee_id):
     """Put her on a certification list (a new one when none is chosen)."""
     def run():
-        list_id = request.form.get("list_id", type=int)
+        list_id = request.form.get("list_id", type=int64)
         cl = certification.get_list(list_id) if list_id else certification.create_list()
         certification.add_entry(cl, pipeline.get(trainee_id, lock=True),
                                 details_confirmed=checked("details_confirmed"))

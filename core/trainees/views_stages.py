@@ -6,6 +6,7 @@ from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ..access import roles
+from ..inputs import int64
 from ..partners.service import options as partner_options
 from ..timeutil import business_today
 from . import certification, exports, health, internship, interviews, pipeline
@@ -32,7 +33,7 @@ def create_batch():
 
     def run():
         holder["batch"] = health.create_batch(form_date("exam_date"),
-                                              request.form.get("hospital_id", type=int) or 0,
+                                              request.form.get("hospital_id", type=int64) or 0,
                                               request.form.get("notes", "")[:2000])
     resp = act(run, _("已创建体检批次"), url_for("trainees.batches"))
     if "batch" in holder:
@@ -88,7 +89,7 @@ def create_cert_list():
     holder = {}
 
     def run():
-        holder["cl"] = certification.create_list(request.form.get("platform_id", type=int))
+        holder["cl"] = certification.create_list(request.form.get("platform_id", type=int64))
     resp = act(run, _("已创建名单"), url_for("trainees.cert_lists"))
     if "cl" in holder:
         return redirect(url_for("trainees.cert_list", list_id=holder["cl"].id))
@@ -111,7 +112,7 @@ def cert_appointment(list_id):
         from marshmallow import fields
 
         certification.set_appointment(
-            certification.get_list(list_id), version=request.form.get("version", type=int),
+            certification.get_list(list_id), version=request.form.get("version", type=int64),
             appointment_date=form_date("appointment_date"),
             appointment_time=fields.Time().deserialize(request.form.get("appointment_time")
                                                        or None),
@@ -142,10 +143,11 @@ def cert_export(list_id, fmt):
 
     cl = certification.get_list(list_id)
     fmt = fmt if fmt in exports.MIMETYPES else "xlsx"
+    unmasked = request.args.get("unmasked") == "1"
     resp = exports.respond(certification.EXPORT_HEADERS,
-                           certification.export_rows(cl, shown_id_number), fmt,
+                           certification.export_rows(cl, exports.id_numbers(unmasked)), fmt,
                            f"certification-list-{cl.id}")
-    certification.mark_exported(cl, fmt)
+    certification.mark_exported(cl, fmt, unmasked)
     db.session.commit()
     return resp
 
@@ -162,7 +164,7 @@ def interview_list():
 @roles(*MANAGERS)
 def create_interview():
     """Record a group interview."""
-    return act(lambda: interviews.create(request.form.get("partner_id", type=int) or 0,
+    return act(lambda: interviews.create(request.form.get("partner_id", type=int64) or 0,
                                          form_date("held_on"),
                                          request.form.get("place", "")[:128]),
                _("已创建群面会"), url_for("trainees.interview_list"))
@@ -173,7 +175,7 @@ def create_interview():
 def interview_attendee(interview_id):
     """Add an attendee (by trainee number), or record her outcome."""
     interview = interviews.get(interview_id)
-    trainee = pipeline.get(request.form.get("trainee_id", type=int) or 0)
+    trainee = pipeline.get(request.form.get("trainee_id", type=int64) or 0)
     if request.form.get("outcome") in OUTCOMES:
         return act(lambda: interviews.record_outcome(interview, trainee,
                                                      request.form["outcome"],
@@ -198,8 +200,8 @@ def internships():
 def choose_intern():
     """Choose a willing trainee for a hospital internship."""
     return act(lambda: internship.choose(
-        pipeline.get(request.form.get("trainee_id", type=int) or 0, lock=True),
-        request.form.get("hospital_id", type=int) or 0,
+        pipeline.get(request.form.get("trainee_id", type=int64) or 0, lock=True),
+        request.form.get("hospital_id", type=int64) or 0,
         request.form.get("willing") == "on"), _("已选定实习学员"), url_for("trainees.internships"))
 
 
@@ -221,7 +223,7 @@ def internship_step(internship_id, step):
                                                   "phone" if f.get("channel") == "phone"
                                                   else "message", f.get("note", "")[:500]),
         "period": lambda i: internship.change_period(i, form_date("on"), form_date("end_on"),
-                                                     f.get("version", type=int)),
+                                                     f.get("version", type=int64)),
         "complete": lambda i: internship.complete(i, form_date("on"), f.get("note", "")[:255]),
         "abandon": lambda i: internship.abandon(i, form_date("on"), f.get("note", "")[:255]),
         "placement": lambda i: internship.place(i, f.get("note", "")[:255] or "—",

@@ -8,7 +8,7 @@ from ..access import current_principal
 
 #: modules offering ``dashboard_tiles()`` (optionally taking ``role``), in display order
 TILE_SOURCES = ("core.followups.service", "core.orders.dashboard", "core.customers.service",
-                "core.workers.service", "core.trainees.board")
+                "core.workers.service", "core.trainees.board", "core.trainees.handover")
 
 
 def summary() -> dict:

@@ -42,7 +42,10 @@ def _shown(worker):
 @blp.response(200, WorkerPageSchema)
 def list_workers(args):
     """List workers: search (name, mobile, ID-number tail), filters incl. credential
-    states (``health_state``, ``credential_kind`` + ``credential_state``), sort, pages."""
+    states (``health_state``, ``credential_kind`` + ``credential_state``), sort, pages.
+    A worker whose 健康证 has expired is never listed as available (the nightly rule is
+    applied first if it has not run today)."""
+    service.catch_up_expired_health()
     return service.search(**args)
 
 
@@ -62,6 +65,7 @@ def create_worker(data):
 @blp.response(200, WorkerDetailSchema)
 def get_worker(worker_id):
     """One worker with her credentials; a full ID number shown is audited as a read."""
+    service.catch_up_expired_health()
     return _shown(service.get_worker(worker_id))
 
 

@@ -172,7 +172,7 @@ def state_clause(kind: str, state: str, today: dt.date | None = None):
 
 KIND_UNKNOWN = Msg("Unknown credential kind.", "不认识的证书类型。")
 _NEEDED = Msg("Required for this kind of credential.", "此类证书必须填写此项。")
-_ONLY_PLATFORM = Msg("Only the platform certification (58到家) has a certification status.",
+_ONLY_PLATFORM = Msg("Only the platform certification (58 Daojia) has a certification status.",
                      "只有 58到家认证 才有认证状态。")
 _AFTER_ISSUE = Msg("The expiry date must be after the issue date.", "到期日期必须晚于发证日期。")
 _FUTURE_ISSUE = Msg("The issue date cannot be in the future.", "发证日期不能晚于今天。")
@@ -236,7 +236,17 @@ def add_credential(worker: Worker, data: dict, actor=None) -> WorkerCredential:
     flush()
     record("create", "worker_credential", cred.id, f"worker #{worker.id}: {cred.kind}",
            diff({}, snapshot(cred)))
+    if cred.kind == HEALTH:
+        _apply_health_rule(worker)
     return cred
+
+
+def _apply_health_rule(worker: Worker) -> None:
+    """Her 健康证 changed: if she is available and it has expired, off dispatch now."""
+    from .service import suspend_if_health_expired
+
+    db.session.expire(worker, ["credentials"])
+    suspend_if_health_expired(worker)
 
 
 def update_credential(cred: WorkerCredential, data: dict, actor=None) -> WorkerCredential:
@@ -255,6 +265,8 @@ def update_credential(cred: WorkerCredential, data: dict, actor=None) -> WorkerC
     flush()
     record("update", "worker_credential", cred.id, f"worker #{cred.worker_id}: {cred.kind}",
            diff(before, snapshot(cred)))
+    if cred.kind == HEALTH:
+        _apply_health_rule(cred.worker)
     return cred
 
 
@@ -282,5 +294,8 @@ def delete_credential(cred: WorkerCredential, version: int | None = None) -> Non
     before = snapshot(cred)
     record("delete", "worker_credential", cred.id, f"worker #{cred.worker_id}: {cred.kind}",
            diff(before, {}))
+    worker, kind = cred.worker, cred.kind
     db.session.delete(cred)
     flush()
+    if kind == HEALTH:
+        _apply_health_rule(worker)

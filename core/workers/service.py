@@ -11,10 +11,11 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from ..access import current_principal
 from ..audit.service import diff, record
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
-from ..identity import check_id_number, check_mobile
+from ..identity import check_mobile, check_worker_id_number
 from ..messages import Msg
 from ..pagination import apply_sort, paginate
 from ..plugins import service_lines
@@ -68,17 +69,11 @@ def sees_full_mobile(user) -> bool:
     return bool(user) and user.role not in MASKED_MOBILE_ROLES
 
 
-BORN_IN_FUTURE = Msg("The birth date inside the ID number is in the future.",
-                     "身份证号中的出生日期晚于今天。")
-
 
 def read_id_number(value: str) -> str:
     """The normalised resident ID number, or ValueError(Msg): bad checksum, unreal or
-    future birth date."""
-    facts = check_id_number(value)
-    if facts.birth_date > business_today():
-        raise ValueError(BORN_IN_FUTURE)
-    return facts.number
+    future birth date, an age outside 16–80 (see :mod:`core.identity`)."""
+    return check_worker_id_number(value, business_today()).number
 
 
 def get_worker(worker_id: int) -> Worker:
@@ -285,12 +280,29 @@ SORTS = {"name": Worker.name, "years_experience": Worker.years_experience,
 
 
 def _search_text(stmt: sa.Select, q: str) -> sa.Select:
+    """Name, or digits of the mobile / ID number — only on what this person is shown:
+    roles that see the ID masked (110***********3061) match its last 4 characters only,
+    roles that see the mobile masked its first 3 or last 4 digits only. Searches by
+    digits are recorded in the audit trail (masked)."""
+    user = current_principal()
     text = q.strip()
     conditions = [Worker.name.icontains(text, autoescape=True)]
     compact = re.sub(r"[\s-]", "", text).upper()
     if re.fullmatch(r"[0-9X]+", compact):
-        conditions.append(Worker.mobile.contains(compact, autoescape=True))
-        conditions.append(Worker.id_number.endswith(compact, autoescape=True))
+        if sees_full_mobile(user):
+            conditions.append(Worker.mobile.contains(compact, autoescape=True))
+        else:
+            if len(compact) <= 4:
+                conditions.append(Worker.mobile.endswith(compact, autoescape=True))
+            if len(compact) <= 3:
+                conditions.append(Worker.mobile.startswith(compact, autoescape=True))
+        if sees_full_id(user) or len(compact) <= 4:
+            conditions.append(Worker.id_number.endswith(compact, autoescape=True))
+        if user is not None and len(compact) >= 3:
+            shown = compact if len(compact) <= 4 else compact[:3] + "*" * (len(compact) - 3)
+            record("search", "worker", None, "workers searched by ID / phone digits",
+                   {"q": [None, shown]}, actor_id=user.id)
+            db.session.commit()
     return stmt.where(sa.or_(*conditions))
 
 
@@ -358,6 +370,34 @@ def suspend_expired_health(today: dt.date | None = None) -> list[int]:
     flush()
     db.session.commit()
     return suspended
+
+
+def catch_up_expired_health() -> None:
+    """The nightly rule, applied now if it has not run today in this process: a worker
+    whose 健康证 has expired is never shown as 空闲 (available), whether or not the daily
+    job has run yet (it runs at 00:30, and not at all while Redis is down). Called before
+    workers are read for display; runs :func:`suspend_expired_health` once per business
+    day per application (a certificate saved already expired is handled when saved)."""
+    from flask import current_app
+
+    today = business_today()
+    if current_app.extensions.get("workers_health_checked") == today:
+        return
+    suspend_expired_health(today)
+    current_app.extensions["workers_health_checked"] = today
+
+
+def suspend_if_health_expired(worker: Worker) -> bool:
+    """Take her off dispatch now (停用, audited) if she is available and her 健康证 has
+    expired — the nightly rule for one worker, after her certificates changed."""
+    if worker.status != "available" or \
+            credentials.kind_state(worker, HEALTH).state != EXPIRED:
+        return False
+    reason = ("health certificate expired (健康证已过期), checked "
+              f"{business_today().isoformat()}")
+    _apply_status(worker, "inactive", None, reason, None)
+    flush()
+    return True
 
 
 def _count(clause) -> int:

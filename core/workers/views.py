@@ -9,8 +9,9 @@ from marshmallow import ValidationError
 from ..access import current_principal, roles
 from ..errors import DomainError, NotFound, error_body, flatten_fields
 from ..extensions import db
-from ..i18n import select_locale
-from ..messages import bilingual
+from ..i18n import reader_text, select_locale
+from ..inputs import int64
+from ..inputs import load as load_checked
 from ..plugins import credential_kinds, service_lines
 from . import credentials, photos, service
 from .credentials import STATE_CLASSES, STATE_LABELS
@@ -29,6 +30,7 @@ from .schemas import (
     WorkerUpdateSchema,
 )
 from .service import READ_ROLES, WRITE_ROLES
+from .work import work_of
 
 bp = Blueprint("workers", __name__, url_prefix="/workers")
 
@@ -88,6 +90,7 @@ def _payload(names, *, lists=(), keep_blank=()) -> dict:
 @roles(*READ_ROLES)
 def index():
     """Workers with search, filters (incl. credential states), sorting and pages."""
+    service.catch_up_expired_health()  # an expired 健康证 never shows as 空闲
     raw = {k: request.args[k].strip() for k in request.args if k != "status"
            and request.args[k].strip()}
     statuses = [s for s in request.args.getlist("status") if s.strip()]
@@ -95,7 +98,7 @@ def index():
         raw["status"] = statuses
     errors, page = {}, None
     try:
-        page = service.search(**WorkerQuerySchema().load(raw))
+        page = service.search(**load_checked(WorkerQuerySchema(), raw))
     except (ValidationError, DomainError) as exc:
         errors = _errors_of(exc)[0]
     empty = {"items": [], "total": 0, "page": 1, "per_page": 20, "pages": 1}
@@ -143,7 +146,7 @@ def _save(worker, values, schema):
     upload = request.files.get("photo")
     photo, errors = None, {}
     try:
-        data = schema.load(values)
+        data = load_checked(schema, values)
     except ValidationError as exc:
         data, errors = None, _errors_of(exc)[0]
     if upload is not None and upload.filename:
@@ -180,13 +183,25 @@ def _detail(worker, status=200, **forms):
         "workers/detail.html", w=worker, full_id=full_id,
         full_mobile=service.sees_full_mobile(current_principal()),
         required=credentials.kind_states(worker), state_of=credentials.credential_state,
-        cred=forms.get("cred", {}), status_form=forms.get("status_form", {})), status
+        cred=forms.get("cred", {}), status_form=forms.get("status_form", {}),
+        work=work_of(worker.id, current_principal().role), work_labels=_work_labels()), status
+
+
+def _work_labels() -> dict:
+    from ..matching.models import KIND_LABELS
+    from ..matching.models import STATE_LABELS as BOOKING_STATES
+    from ..orders.models import STATE_LABELS as ORDER_STATES
+
+    return {"kinds": KIND_LABELS, "bookings": BOOKING_STATES, "orders": ORDER_STATES,
+            "verdicts": {"satisfied": ("满意", "Satisfied"),
+                         "not_satisfied": ("不满意", "Not satisfied")}}
 
 
 @bp.get("/<int:worker_id>")
 @roles(*READ_ROLES)
 def detail(worker_id):
     """Her profile: every required credential at a glance, credentials, status, history."""
+    service.catch_up_expired_health()
     return _detail(service.get_worker(worker_id))
 
 
@@ -197,7 +212,7 @@ def change_status(worker_id):
     worker = service.get_worker(worker_id)
     values = _payload(("status", "reason_type", "reason", "version"))
     try:
-        data = StatusChangeSchema().load(values)
+        data = load_checked(StatusChangeSchema(), values)
         service.change_status(worker, data["status"], reason_type=data["reason_type"],
                               reason=data["reason"], version=data["version"],
                               actor=current_principal())
@@ -218,7 +233,7 @@ def add_credential(worker_id):
     worker = service.get_worker(worker_id)
     values = _payload(("kind", "number", "issued_on", "expires_on", "certification_status"))
     try:
-        credentials.add_credential(worker, CredentialCreateSchema().load(values),
+        credentials.add_credential(worker, load_checked(CredentialCreateSchema(), values),
                                    current_principal())
         db.session.commit()
     except (ValidationError, DomainError) as exc:
@@ -234,7 +249,7 @@ def _credential_action(worker_id, credential_id, action, done):
     worker = service.get_worker(worker_id)
     try:
         cred = credentials.get_credential(worker, credential_id)
-        version = request.form.get("version", type=int)
+        version = request.form.get("version", type=int64)
         if action == "verify":
             credentials.verify_credential(cred, version, current_principal())
         else:
@@ -243,7 +258,7 @@ def _credential_action(worker_id, credential_id, action, done):
         flash(done)
     except DomainError as exc:
         db.session.rollback()
-        flash(f"{bilingual(exc.message)['zh']} / {exc.message}", "error")
+        flash(reader_text(exc.message), "error")
     return redirect(url_for("workers.detail", worker_id=worker_id))
 
 

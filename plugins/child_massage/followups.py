@@ -9,4 +9,9 @@ RULES = FollowupRules(rules=(
                  "（上门或到店）。", "Ask how the child is after the session (sleep, appetite, "
                  "symptoms), answer questions, and book the next session's time and place "
                  "(home or at the company).", hours=2, books_next=True),
+    FollowupRule("survey", "session_end", "survey", "推拿后满意度调查",
+                 "Satisfaction survey after the session",
+                 "系统向客户发送满意度调查链接（短信/微信）；客户收不到时，请在电话中代为填写。",
+                 "The customer is sent the survey link (SMS/WeChat); if she cannot "
+                 "get it, fill it in during a call.", hours=3),
 ))

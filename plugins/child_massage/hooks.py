@@ -1,7 +1,7 @@
 """Hook implementations of the child massage (小儿推拿) line: adapters only."""
 from core import CredentialKind, OrderPolicy, ServiceLine, SessionPackage, hookimpl
 
-from . import CODE, NAME_EN, NAME_ZH, followups, pricing
+from . import CODE, NAME_EN, NAME_ZH, followups, pricing, surveys
 from .price_table import default_table, validated
 from .schemas import ChildMassageIntakeSchema
 
@@ -68,3 +68,9 @@ def get_session_package(service_line, intake):
 def get_followup_rules(service_line):
     """The follow-up rules (回访规则) of this line (followups.py)."""
     return followups.RULES if service_line == CODE else None
+
+
+@hookimpl
+def get_survey_questionnaire(service_line):
+    """The satisfaction questionnaire (满意度调查问卷) of this line (surveys.py)."""
+    return surveys.QUESTIONNAIRE if service_line == CODE else None

@@ -68,6 +68,6 @@ class ChildMassageIntakeSchema(IntakeSchema):
     def _not_in_past(self, data: dict, **kwargs) -> None:
         """With today given: the first session cannot be in the past."""
         day = data.get("preferred_date")
-        if self.today is not None and day is not None and day < self.today:
+        if self.in_past(day):
             raise ValidationError(Msg("The preferred date has already passed.",
                                       "期望日期已经过去。"), "preferred_date")

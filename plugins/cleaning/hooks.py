@@ -1,7 +1,7 @@
 """Hook implementations of the cleaning (保洁) line: adapters only."""
 from core import CredentialKind, OrderPolicy, ServiceLine, hookimpl
 
-from . import CODE, NAME_EN, NAME_ZH, followups, pricing, visits
+from . import CODE, NAME_EN, NAME_ZH, followups, pricing, surveys, visits
 from .price_table import default_table, validated
 from .schemas import CleaningIntakeSchema
 
@@ -66,3 +66,9 @@ def plan_visits(service_line, intake):
 def get_followup_rules(service_line):
     """The follow-up rules (回访规则) of this line (followups.py)."""
     return followups.RULES if service_line == CODE else None
+
+
+@hookimpl
+def get_survey_questionnaire(service_line):
+    """The satisfaction questionnaire (满意度调查问卷) of this line (surveys.py)."""
+    return surveys.QUESTIONNAIRE if service_line == CODE else None

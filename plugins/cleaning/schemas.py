@@ -96,6 +96,6 @@ class CleaningIntakeSchema(IntakeSchema):
     @validates_schema(skip_on_field_errors=True)
     def _not_in_past(self, data: dict, **kwargs) -> None:
         """With today given: the first visit cannot be in the past."""
-        if self.today is not None and data["preferred_date"] < self.today:
+        if self.in_past(data["preferred_date"]):
             raise ValidationError(Msg("The preferred date has already passed.",
                                       "期望日期已经过去。"), "preferred_date")

@@ -58,6 +58,11 @@ RULES = FollowupRules(
                      "调解结案三天后：问题是否真正解决？客户现在是否满意？",
                      "Three days after closing: is the problem really solved? Is the customer "
                      "satisfied now?", days=3),
+        FollowupRule("survey", "service_end", "survey", "下户满意度调查",
+                     "End-of-service satisfaction survey",
+                     "系统向客户发送满意度调查链接（短信/微信）；客户收不到时，请在电话中代为填写。",
+                     "The customer is sent the survey link (SMS/WeChat); if she cannot "
+                     "get it, fill it in during a call.", days=2),
     ),
     intake_anchors={"baby_birth": ("actual_birth_date", "expected_delivery_date")},
     term_days_field="term_days",

@@ -1,7 +1,10 @@
 """Hook implementations of the maternity nurse (月嫂) line: adapters only."""
+from decimal import Decimal
+
 from core import CredentialKind, OrderPolicy, ServiceLine, hookimpl
 
-from . import CODE, NAME_EN, NAME_ZH, followups, pricing
+from . import CODE, NAME_EN, NAME_ZH, followups, pricing, surveys
+from .agreement import AGREEMENT
 from .price_table import default_table, validated
 from .schemas import MaternityNurseIntakeSchema
 
@@ -55,7 +58,15 @@ def get_order_policy(service_line, price_table):
     if service_line != CODE:
         return None
     return OrderPolicy(needs_interview=True, needs_contract=True, term_field="term_days",
-                       standard_term_days=tuple(price_table.get("standard_terms", ())))
+                       standard_term_days=tuple(price_table.get("standard_terms", ())),
+                       sends_profile=True, service_agreement=AGREEMENT,
+                       contract_amounts=CONTRACT_AMOUNTS,
+                       worker_salary_share=Decimal(price_table.get("worker_salary_share", "0.80")),
+                       deposit_share=Decimal(price_table.get("deposit_share", "0.30")))
+
+
+#: the amounts a 月嫂 contract is not signed without (more than ¥0)
+CONTRACT_AMOUNTS = ("service_fee", "worker_salary", "deposit")
 
 
 @hookimpl
@@ -78,3 +89,9 @@ def register_score_parts(service_line):
     from .matching import TWINS_PART
 
     return [TWINS_PART] if service_line == CODE else None
+
+
+@hookimpl
+def get_survey_questionnaire(service_line):
+    """The satisfaction questionnaire (满意度调查问卷) of this line (surveys.py)."""
+    return surveys.QUESTIONNAIRE if service_line == CODE else None

@@ -38,4 +38,9 @@ RULES = FollowupRules(rules=(
     FollowupRule("mediation_closed", "mediation_resolved", "phone", "调解结案后回访",
                  "Call after the mediation closed", "结案三天后：问题是否解决？客户是否满意？",
                  "Three days after closing: is it solved? Is the customer satisfied?", days=3),
+    FollowupRule("survey", "service_end", "survey", "下户满意度调查",
+                 "End-of-service satisfaction survey",
+                 "系统向客户发送满意度调查链接（短信/微信）；客户收不到时，请在电话中代为填写。",
+                 "The customer is sent the survey link (SMS/WeChat); if she cannot "
+                 "get it, fill it in during a call.", days=2),
 ))

@@ -1,7 +1,9 @@
 """Hook implementations of the nanny / infant-care (育婴师) line: adapters only."""
+from decimal import Decimal
+
 from core import CredentialKind, OrderPolicy, ServiceLine, hookimpl
 
-from . import CODE, NAME_EN, NAME_ZH, followups, pricing
+from . import CODE, NAME_EN, NAME_ZH, followups, pricing, surveys
 from .price_table import default_table, validated
 from .schemas import NannyIntakeSchema
 
@@ -51,11 +53,27 @@ def get_quote(service_line, intake, price_table):
 
 @hookimpl
 def get_order_policy(service_line, price_table):
-    """育婴师: interview, then a three-party contract."""
-    return OrderPolicy(needs_interview=True, needs_contract=True) if service_line == CODE else None
+    """育婴师: her willingness is recorded before her profile goes to the customer, then
+    interview and a three-party contract."""
+    if service_line != CODE:
+        return None
+    return OrderPolicy(needs_interview=True, needs_contract=True, sends_profile=True,
+                       profile_needs_willingness=True, contract_amounts=CONTRACT_AMOUNTS,
+                       worker_salary_share=Decimal(price_table.get("worker_salary_share", "0.85")),
+                       deposit_share=Decimal(price_table.get("deposit_share", "0.20")))
+
+
+#: the amounts a 育婴师 contract is not signed without (more than ¥0)
+CONTRACT_AMOUNTS = ("service_fee", "worker_salary", "deposit")
 
 
 @hookimpl
 def get_followup_rules(service_line):
     """The follow-up rules (回访规则) of this line (followups.py)."""
     return followups.RULES if service_line == CODE else None
+
+
+@hookimpl
+def get_survey_questionnaire(service_line):
+    """The satisfaction questionnaire (满意度调查问卷) of this line (surveys.py)."""
+    return surveys.QUESTIONNAIRE if service_line == CODE else None

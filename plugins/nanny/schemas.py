@@ -95,6 +95,6 @@ class NannyIntakeSchema(IntakeSchema):
     @validates_schema(skip_on_field_errors=True)
     def _not_in_past(self, data: dict, **kwargs) -> None:
         """With today given: the start date cannot be in the past."""
-        if self.today is not None and data["start_date"] < self.today:
+        if self.in_past(data["start_date"]):
             raise ValidationError(Msg("The start date has already passed.",
                                       "上户日期已经过去。"), "start_date")

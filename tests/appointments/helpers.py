@@ -64,7 +64,9 @@ def local(iso: str) -> str:
 def signed_contract(client, order: dict, start: dt.date, end: dt.date) -> dict:
     """Draft and sign the order's three-party contract (asserting both were accepted)."""
     url = f"/api/v1/orders/{order['id']}/contracts"
-    resp = client.post(url, json={"start_date": start.isoformat(), "end_date": end.isoformat()})
+    resp = client.post(url, json={"start_date": start.isoformat(), "end_date": end.isoformat(),
+                                  "service_fee": "8000.00", "worker_salary": "6000.00",
+                                  "deposit": "2000.00"})
     assert resp.status_code == 201, resp.get_json()
     signed = client.post(f"{url}/{resp.get_json()['id']}/sign",
                          json={"signed_on": start.isoformat()})
@@ -77,8 +79,40 @@ def interviewing(client, order: dict, worker_id: int) -> dict:
     return advance(client, matching(client, order, worker_id), "interview")
 
 
-def arrange(client, order: dict, when: str, **extra) -> dict:
-    """Arrange an interview (asserting 201)."""
+#: the lines whose worker's profile card goes to the customer before the interview
+PROFILE_LINES = ("maternity_nurse", "nanny")
+
+
+def send_profile(client, order: dict, worker_id: int) -> None:
+    """Her willingness (育婴师) and her profile card sent to the customer (004: before the
+    interview), asserting both were accepted."""
+    base = f"/api/v1/orders/{order['id']}"
+    if order["service_line"] == "nanny":
+        resp = client.post(f"{base}/willingness", json={"worker_id": worker_id,
+                                                        "willing": True})
+        assert resp.status_code == 201, resp.get_json()
+    resp = client.post(f"{base}/profile-sendings", json={"worker_id": worker_id,
+                                                         "channel": "wechat"})
+    assert resp.status_code == 201, resp.get_json()
+
+
+def sign_agreement(client, order: dict) -> dict:
+    """Draft and sign the order's worker's service agreement (月嫂: before 上户)."""
+    base = f"/api/v1/orders/{order['id']}/service-agreements"
+    resp = client.post(base, json={})
+    assert resp.status_code == 201, resp.get_json()
+    signed = client.post(f"{base}/{resp.get_json()['id']}/sign",
+                         json={"signed_on": day(0).isoformat()})
+    assert signed.status_code == 200, signed.get_json()
+    return signed.get_json()
+
+
+def arrange(client, order: dict, when: str, *, profile: bool = True, **extra) -> dict:
+    """Arrange an interview (asserting 201); on a line that sends a profile, her profile
+    card is sent first unless ``profile`` is False."""
+    worker_id = extra.get("worker_id") or order.get("worker_id")
+    if profile and order["service_line"] in PROFILE_LINES and worker_id:
+        send_profile(client, order, worker_id)
     resp = client.post(f"/api/v1/orders/{order['id']}/interviews",
                        json={"scheduled_at": when, "place": "公司二楼会议室", **extra})
     assert resp.status_code == 201, resp.get_json()

@@ -9,7 +9,7 @@ from pathlib import Path
 from tests.conftest import csrf_from
 from tests.orders.helpers import day
 
-from .helpers import arrange, beijing, interviewing
+from .helpers import arrange, beijing, interviewing, send_profile
 
 
 def _plan(desk, order) -> dict:
@@ -79,9 +79,17 @@ def test_the_order_page_arranges_an_interview_and_records_it_passed(
     client = web_as("dispatcher")
     url = f"/orders/{order['id']}"
     assert "签约前须面试通过" in client.get(url).get_data(as_text=True)
-    resp = client.post(f"/appointments/orders/{order['id']}/interviews", data={
-        "csrf_token": csrf_from(client, url), "worker_id": order["worker_id"],
-        "scheduled_at": f"{day(1)}T10:00", "place": "公司"})
+    form = {"worker_id": order["worker_id"], "scheduled_at": f"{day(1)}T10:00",
+            "place": "公司"}
+    # 004: her profile goes to the customer before the interview — the page says so
+    refused = client.post(f"/appointments/orders/{order['id']}/interviews",
+                          data={"csrf_token": csrf_from(client, url), **form})
+    assert refused.status_code == 409
+    assert "请先发送阿姨资料" in refused.get_data(as_text=True)
+    assert desk.get(f"/api/v1/orders/{order['id']}/interviews").get_json() == []
+    send_profile(desk, order, order["worker_id"])
+    resp = client.post(f"/appointments/orders/{order['id']}/interviews",
+                       data={"csrf_token": csrf_from(client, url), **form})
     assert resp.status_code == 302
     row = desk.get(f"/api/v1/orders/{order['id']}/interviews").get_json()[0]
     resp = client.post(f"/appointments/orders/{order['id']}/interviews/{row['id']}/outcome",

@@ -89,7 +89,8 @@ def test_the_worker_reports_the_finish_and_the_customer_confirms_it(
     order = in_service(desk, new_order("cleaning"), worker_for("cleaning"))
     visit = _plan(desk, order)[0]
     base = f"/api/v1/orders/{order['id']}/visits/{visit['id']}"
-    assert desk.post(f"{base}/confirm", json={}).status_code == 409  # nothing reported yet
+    assert desk.post(f"{base}/confirm", json={"outcome": "satisfied"}
+                     ).status_code == 409  # nothing reported yet
     started = desk.post(f"{base}/start", json={"started_at": ago(hours=4)})
     assert started.status_code == 200 and started.get_json()["status"] == "in_progress"
     too_early = desk.post(f"{base}/finish", json={"finished_at": ago(hours=5)})
@@ -100,8 +101,7 @@ def test_the_worker_reports_the_finish_and_the_customer_confirms_it(
     assert desk.post(f"{base}/finish", json={"finished_at": finished_at}).status_code == 409
     states = _followups(app, order["id"])
     assert states[f"finish_confirmation@visit_end:{visit['id']}"] == "pending"
-    assert states[f"after_call@visit_end:{visit['id']}"] == "pending"
-    confirmed = desk.post(f"{base}/confirm", json={"note": "客户满意"})
+    confirmed = desk.post(f"{base}/confirm", json={"note": "客户满意", "outcome": "satisfied"})
     assert confirmed.status_code == 200
     body = confirmed.get_json()
     assert body["status"] == "confirmed"
@@ -119,7 +119,8 @@ def test_a_customer_who_gives_another_finish_time_has_it_kept_beside_the_reporte
     base = f"/api/v1/orders/{order['id']}/visits/{visit['id']}"
     desk.post(f"{base}/start", json={"started_at": ago(hours=5)})
     desk.post(f"{base}/finish", json={"finished_at": ago(hours=1)})
-    body = desk.post(f"{base}/confirm", json={"finished_at": ago(hours=2)}).get_json()
+    body = desk.post(f"{base}/confirm", json={"finished_at": ago(hours=2),
+                                              "outcome": "satisfied"}).get_json()
     assert body["confirmed_finished_at"] < body["reported_finished_at"]
 
 

@@ -19,7 +19,7 @@ def test_create_stores_normalised_mobile_and_inline_address(api_as):
     assert resp.status_code == 201, resp.get_json()
     body = resp.get_json()
     assert body["name"] == "李丽"
-    assert body["mobile"] == "13912345678"
+    assert body["mobile"] == "139****5678"  # a secret (秘密) file shows its mobile masked
     assert body["version"] == 1 and body["status"] == "active"
     assert body["addresses"][0]["is_default"] is True
     assert body["addresses"][0]["district"] == "朝阳区"

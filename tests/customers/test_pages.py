@@ -148,7 +148,7 @@ def test_top_secret_page_is_refused_to_a_dispatcher_and_listed_with_partial_name
 
 def test_confidential_page_read_is_recorded_and_shown_in_the_supervisors_history(
         web_as, add_customer):
-    customer = add_customer("赵四", confidentiality="confidential")
+    customer = add_customer("赵四", confidentiality="secret")
     assert web_as("dispatcher").get(f"/customers/{customer['id']}").status_code == 200
     html = web_as("supervisor").get(f"/customers/{customer['id']}").get_data(as_text=True)
     assert html.count('data-action="read"') == 2
@@ -183,8 +183,9 @@ def test_dashboard_tiles_count_active_and_recent_customers_and_hide_from_trainer
         "version": 1, "status": "inactive", "deactivation_reason": "deceased"})
     with app.test_request_context():
         tiles = dashboard_tiles("dispatcher")
-        assert [t["value"] for t in tiles] == [1, 2]
-        assert tiles[0]["href"] == "/customers/?status=active"
+        assert [t["value"] for t in tiles] == [0, 1, 2]  # no file duty opened yet
+        assert tiles[0]["id"] == "file-duties"
+        assert tiles[1]["href"] == "/customers/?status=active"
         assert dashboard_tiles("trainer") == []
 
 

@@ -26,7 +26,6 @@ def test_one_click_records_satisfied_once_and_plans_day5(page, app):
     page.goto("/followups/")
     row = page.locator(f'tr[data-followup="{day3.id}"]')
     assert "fu-overdue" in row.get_attribute("class")
-    row.locator("summary", has_text="查看话术").click()
     assert "整体满意吗" in row.locator(".fu-script").inner_text()
     row.locator('button[data-outcome="satisfied"]').dblclick()
     page.wait_for_selector(".flash")

@@ -11,12 +11,12 @@ import uuid
 
 import pytest
 import sqlalchemy as sa
-from rq import SimpleWorker
 
 import core.queue
 from core.extensions import db
 from core.followups import jobs, outbox, service
 from core.followups.models import FollowUp, Notification, OutboxMessage
+from core.runner import BurstWorker
 from core.timeutil import utcnow
 from tests.conftest import make_test_app
 
@@ -32,10 +32,10 @@ def queue_name(monkeypatch):
 
 
 def run_worker(app) -> None:
-    """An rq SimpleWorker, in this process, in burst mode, with the app's context."""
+    """An rq burst worker, in this process, in burst mode, with the app's context."""
     with app.app_context():
         q = jobs.job_queue()
-        SimpleWorker([q], connection=q.connection).work(burst=True, with_scheduler=False)
+        BurstWorker([q], connection=q.connection).work(burst=True, with_scheduler=False)
 
 
 def due_order(app, desk) -> int:

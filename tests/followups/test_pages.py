@@ -2,8 +2,10 @@
 clicked), home-page counts, the order's timeline, the private calendar feed."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 
+import icalendar
 import sqlalchemy as sa
 
 from core.extensions import db
@@ -116,6 +118,9 @@ def test_calendar_feed_at_a_private_revocable_token_url(app, web_as, anon):
     assert "上户第15天回访" in body.replace("\r\n ", "")
     assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
     assert "李女士" not in body  # no customer names in a feed
+    events = icalendar.Calendar.from_ical(body).walk("VEVENT")  # a calendar client reads it
+    assert any(str(e["summary"]).split(" · ")[1].startswith("上户第15天回访") for e in events)
+    assert all(e.decoded("dtstart").utcoffset() == dt.timedelta(0) for e in events)
     client.post("/followups/calendar", data={"csrf_token": csrf_from(client, "/followups/")})
     assert anon.client.get(path).status_code == 404  # regenerated: the old URL is dead
     assert anon.client.get("/followups/ical/not-a-token.ics").status_code == 404

@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 
 from core import Condition, FollowupRule, FollowupRules
-from core.followups.holidays import covered_years, holidays_in
 from core.followups.planner import PLANNED_END, Anchor, plan
 from core.followups.rules import RuleError, check, problems
+from core.workcalendar import holidays_in
 from plugins.child_massage.followups import RULES as MASSAGE
 from plugins.cleaning.followups import RULES as CLEANING
 from plugins.maternity_nurse.followups import RULES as MATERNITY
@@ -74,7 +74,7 @@ def test_nanny_from_september_to_march_greets_every_holiday_in_between():
 def test_a_service_starting_inside_a_holiday_greets_on_its_first_day_there():
     scan = holidays_in(dt.date(2025, 10, 3), dt.date(2025, 10, 20))
     assert [(h.date.isoformat(), h.name_zh) for h in scan.holidays] == [
-        ("2025-10-03", "国庆节"), ("2025-10-06", "中秋节")]
+        ("2025-10-03", "国庆节"), ("2025-10-06", "中秋")]
 
 
 def test_day5_only_after_a_satisfied_day3_and_never_after_a_not_satisfied_one():
@@ -96,12 +96,13 @@ def test_mediation_has_follow_ups_of_its_own_per_case():
     assert got[("mediation_closed", "mediation_resolved:4")] == "2026-03-11 10:00"
 
 
-def test_cleaning_checks_during_a_long_visit_then_confirms_and_calls_after():
+def test_cleaning_checks_during_a_long_visit_then_confirms_with_the_short_follow_up_in_one_call():
     long_visit = {"visit_start:1": Anchor(at("2026-11-23", "09:00"), at("2026-11-23", "13:00")),
                   "visit_end:1": Anchor(at("2026-11-23", "13:20"))}
     got = {p.rule_code: local(p.due_at) for p in plan(CLEANING, long_visit).followups}
     assert got == {"check_1": "2026-11-23 10:00", "check_2": "2026-11-23 12:00",
-                   "finish_confirmation": "2026-11-23 13:20", "after_call": "2026-11-24 10:00"}
+                   "finish_confirmation": "2026-11-23 13:20",  # no second call the next day
+                   "survey": "2026-11-23 15:20"}  # the survey link two hours after the visit
     short = {"visit_start:2": Anchor(at("2026-11-23", "09:00"), at("2026-11-23", "11:00"))}
     assert [p.rule_code for p in plan(CLEANING, short).followups] == ["check_1"]
 
@@ -109,16 +110,23 @@ def test_cleaning_checks_during_a_long_visit_then_confirms_and_calls_after():
 def test_child_massage_calls_after_each_session():
     anchors = {"session_end:7": Anchor(at("2026-11-23", "15:00")),
                "session_end:8": Anchor(at("2026-11-30", "10:00"))}
-    got = [(p.anchor_key, local(p.due_at)) for p in plan(MASSAGE, anchors).followups]
-    assert got == [("session_end:7", "2026-11-23 17:00"), ("session_end:8", "2026-11-30 12:00")]
+    got = [(p.anchor_key, p.rule_code, local(p.due_at))
+           for p in plan(MASSAGE, anchors).followups]
+    assert sorted(got) == [
+        ("session_end:7", "after_session", "2026-11-23 17:00"),
+        ("session_end:7", "survey", "2026-11-23 18:00"),
+        ("session_end:8", "after_session", "2026-11-30 12:00"),
+        ("session_end:8", "survey", "2026-11-30 13:00")]
 
 
-def test_years_the_holiday_calendar_does_not_cover_are_reported_not_guessed():
-    first, last = covered_years()
-    anchors = {"service_start": day(f"{last}-12-20"), PLANNED_END: day(f"{last + 1}-02-20")}
+def test_greetings_in_a_year_without_an_official_schedule_are_planned_as_estimates():
+    anchors = {"service_start": day("2026-12-20"), PLANNED_END: day("2027-02-20")}
     result = plan(NANNY, anchors)
-    assert result.uncovered_years == (last + 1,)
-    assert not [p for p in result.followups if p.anchor_key.startswith(f"holiday:{last + 1}")]
+    assert result.uncovered_years == (2027,)
+    greetings = {p.anchor_key: p for p in result.followups if p.anchor_key.startswith("holiday:")}
+    assert sorted(greetings) == ["holiday:2027-01-01", "holiday:2027-02-05"]
+    assert "估算" in greetings["holiday:2027-01-01"].title_zh
+    assert "estimated" in greetings["holiday:2027-01-01"].title_en
 
 
 def test_invalid_rules_are_refused_naming_each_problem():

@@ -318,3 +318,9 @@ def test_block_solver_widens_until_the_starved_order_is_served():
     assert pairs == {0: 1, 1: 0} and abs(total - 8.9) < 1e-9
     blocks = [Block(np.array([10, 11, 12]), np.array([100, 101]), starved)]
     assert greedy_blocks(blocks) == {10: 100}
+
+
+def test_a_date_without_open_orders_says_so(web_as):
+    html = web_as("dispatcher").get("/matching/plan?date=2031-01-06&go=1").get_data(as_text=True)
+    assert 'id="plan-empty"' in html and "2031-01-06 没有待派阿姨的订单" in html
+    assert 'id="plan-apply"' not in html and 'class="filters"' in html

@@ -130,10 +130,9 @@ def test_the_do_not_send_list_adds_lists_and_removes(desk, customer_id, worker_f
 def test_the_lapse_job_lapses_expired_holds_and_says_so_in_the_history(app, desk,
                                                                         matching_order,
                                                                         worker_for):
-    from rq import SimpleWorker
-
     from core.matching import jobs
     from core.queue import connection, queue
+    from core.runner import BurstWorker
 
     worker = worker_for("maternity_nurse")
     order = matching_order("maternity_nurse")
@@ -148,7 +147,7 @@ def test_the_lapse_job_lapses_expired_holds_and_says_so_in_the_history(app, desk
         q = queue()
         q.empty()
         job = q.enqueue(jobs.lapse_holds_job)
-        SimpleWorker([q], connection=connection()).work(burst=True)
+        BurstWorker([q], connection=connection()).work(burst=True)
         assert job.return_value() == {"lapsed": 1}
         assert any(i.startswith("matching-lapse-holds-")
                    for i in q.scheduled_job_registry.get_job_ids())

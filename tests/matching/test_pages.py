@@ -62,3 +62,19 @@ def test_the_candidate_list_pages_through_every_candidate(app, web_as, matching_
         map(int, re.findall(r'data-worker="(\d+)"', second)))
     assert staff <= seen and len(re.findall(r'data-worker="', second)) >= 3
     assert "<td>21</td>" in second  # ranks go on from the first page
+
+
+def test_the_candidate_table_explains_its_score_parts_and_ratings(
+        web_as, matching_order, qualified):
+    """A legend says what each score part means; each row says the rating and from how
+    many evaluations (or none yet) and her district."""
+    order = matching_order("cleaning")
+    qualified("cleaning")
+    client = web_as("dispatcher")
+    html = client.get(f"/orders/{order['id']}").get_data(as_text=True)
+    legend = html[html.index('id="score-legend"'):]
+    assert "分数怎么算" in legend and "从业年限" in legend and "硬性条件" in legend
+    assert "暂无评价" in html[html.index('id="candidates"'):html.index('id="score-legend"')]
+    client.get("/lang/en")
+    html = client.get(f"/orders/{order['id']}").get_data(as_text=True)
+    assert "How the score is made" in html and "no evaluations yet" in html

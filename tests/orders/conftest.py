@@ -70,9 +70,15 @@ def assign(client, order: dict, worker_id: int, **extra) -> dict:
     return resp.get_json()
 
 
+#: amounts a contract is signed with unless a test says otherwise (a line's contract is
+#: not signed with a zero or missing fee, salary or deposit)
+CONTRACT_FEES = {"service_fee": "8000.00", "worker_salary": "6000.00", "deposit": "2000.00"}
+
+
 def signed_contract(client, order: dict, start, end, **fees) -> dict:
     """Draft and sign the order's contract; returns the signed contract's JSON."""
-    body = {"start_date": start.isoformat(), "end_date": end.isoformat(), **fees}
+    body = {"start_date": start.isoformat(), "end_date": end.isoformat(),
+            **CONTRACT_FEES, **fees}
     resp = client.post(f"/api/v1/orders/{order['id']}/contracts", json=body)
     assert resp.status_code == 201, resp.get_json()
     contract = resp.get_json()

@@ -75,3 +75,28 @@ def make_worker(app, lines=("cleaning",), name: str | None = None,
         worker.status = status
         db.session.commit()
         return worker.id
+
+
+def make_qualified_worker(app, line: str, name: str | None = None,
+                          health_expired: bool = False) -> int:
+    """A worker of ``line`` holding every credential the line needs, valid for a year
+    (``health_expired``: her 健康证 then expired yesterday, as time passing would — the
+    nightly job not run)."""
+    from core.matching.context import required_kinds
+    from core.workers import credentials
+    from core.workers.models import Worker, WorkerCredential
+
+    wid = make_worker(app, (line,), name=name)
+    with app.app_context():
+        worker = db.session.get(Worker, wid)
+        for kind in required_kinds(line):
+            credentials.add_credential(worker, {
+                "kind": kind, "number": f"{kind[:2].upper()}{wid}", "issued_on": day(-30),
+                "expires_on": day(365), "certification_status":
+                "certified" if kind == "platform_certification" else None})
+        db.session.commit()
+        if health_expired:
+            db.session.query(WorkerCredential).filter_by(
+                worker_id=wid, kind="health_certificate").one().expires_on = day(-1)
+            db.session.commit()
+    return wid

@@ -55,7 +55,8 @@ def test_a_term_outside_the_standard_ones_needs_a_supervisors_approval(
         desk, api_as, new_order, worker_for):
     order = _interviewing(desk, new_order, worker_for)
     url = f"/api/v1/orders/{order['id']}/contracts"
-    body = {"start_date": day(10).isoformat(), "end_date": day(39).isoformat()}  # 30 days
+    body = {"start_date": day(10).isoformat(), "end_date": day(39).isoformat(),  # 30 days
+            "service_fee": "9000.00", "worker_salary": "7000.00", "deposit": "2000.00"}
     resp = desk.post(url, json=body)
     assert resp.status_code == 422 and "term_reason" in resp.get_json()["fields"]
     assert desk.get(url).get_json() == []  # nothing half-saved

@@ -51,7 +51,9 @@ def test_each_line_goes_from_enquiry_to_finished_along_its_path(line, new_order,
                                                                  worker_for):
     order = _to_service(desk, new_order(line), line, worker_for)
     assert order["start_date"] == day(10).isoformat()
-    order = advance(desk, order, "finished", end_date=day(36).isoformat())
+    # the 下户 date is still ahead: finishing now needs a reason (kept in the history)
+    order = advance(desk, order, "finished", end_date=day(36).isoformat(),
+                    finish_reason="客户提前结清")
     assert order["state"] == "finished" and order["next_states"] == []
     history = desk.get(f"/api/v1/orders/{order['id']}/events").get_json()
     moves = [(e["from_state"], e["to_state"]) for e in history if e["kind"] == "transition"]
@@ -157,13 +159,16 @@ def test_service_needs_a_start_date_and_finishing_an_end_date_not_before_it(
         new_order, desk, worker_for):
     order = advance(desk, advance(desk, new_order("cleaning"), "quoted"), "matching")
     order = assign(desk, order, worker_for("cleaning"))
-    resp = move(desk, order, "in_service")
-    assert resp.status_code == 409 and resp.get_json()["message"]["zh"] == "请填写上户日期。"
+    # the booked visit told the order its start (上户); a visit leaves 下户 open
+    assert (order["start_date"], order["end_date"]) == (day(10).isoformat(), None)
     order = advance(desk, order, "in_service", start_date=day(3).isoformat())
     assert move(desk, order, "finished").status_code == 409
     resp = move(desk, order, "finished", end_date=day(2).isoformat())
     assert resp.status_code == 409 and "不能早于上户日期" in resp.get_json()["message"]["zh"]
-    assert advance(desk, order, "finished", end_date=day(3).isoformat())["end_date"]
+    resp = move(desk, order, "finished", end_date=day(3).isoformat())
+    assert resp.status_code == 422 and "end_date" in resp.get_json()["fields"]  # ahead
+    assert advance(desk, order, "finished", end_date=day(3).isoformat(),
+                   finish_reason="最后一次上门已提前完成")["end_date"]
 
 
 def test_finance_reads_orders_but_cannot_move_them(new_order, api_as):

@@ -11,7 +11,7 @@ def test_partner_is_created_with_contacts_and_listed_by_kind(api_as):
     body = resp.get_json()
     assert body["contacts"][0]["name"] == "于老师"
     assert body["kind_label"] == {"zh": "认证平台（58到家）",
-                                  "en": "Certification platform (58到家)"}
+                                  "en": "Certification platform (58 Daojia)"}
     api.post("/api/v1/partners", json={"name": "爱维尔医院", "kind": "internship_hospital"})
     page = api.get("/api/v1/partners", query_string={"kind": "internship_hospital"}).get_json()
     assert [p["name"] for p in page["items"]] == ["爱维尔医院"]

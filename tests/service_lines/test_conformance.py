@@ -61,3 +61,17 @@ def test_default_price_table_is_json_and_passes_its_own_validation(app, code):
         table = facade.default_price_table(code)
         assert json.loads(json.dumps(table)) == table
         assert facade.check_price_table(code, table) is True
+
+
+@pytest.mark.parametrize("code", LINES)
+def test_questionnaire_is_valid_and_a_content_answer_reads_satisfied(app, code):
+    from core.surveys.questionnaire import problems, read
+
+    with app.app_context():
+        q = facade.survey_questionnaire(code)
+    assert problems(q) == []
+    content = {x.code: (5 if x.kind == "stars" else next(
+        (v for v, _zh, _en in x.choices if v not in x.dissatisfied_choices), None)
+        if x.kind == "choice" else "好") for x in q.questions}
+    reading, errors = read(q, content)
+    assert errors == {} and reading.score == 5 and not reading.dissatisfied

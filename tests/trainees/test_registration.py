@@ -157,4 +157,5 @@ def test_master_list_exports_every_trainee(api_as, fmt):
         rows = [[("" if v is None else str(v)) for v in r] for r in ws.iter_rows(values_only=True)]
     assert rows[0][:6] == ["学员编号", "登记日期", "姓名", "性别", "身份证号", "手机号"]
     assert len(rows) == 27
-    assert {r[4] for r in rows[1:]} >= {"37010219860421392X", "32030219850106250X"}
+    # the ordinary export masks ID numbers, whatever the role reads on screen
+    assert {r[4] for r in rows[1:]} >= {"370***********392X", "320***********250X"}

@@ -45,9 +45,14 @@ def make_worker(app):
         with app.app_context():
             worker = service.create_worker(worker_data(**fields))
             if health is not None:
-                credentials.add_credential(worker, {
+                # recorded while valid; an expiry already past is then set directly, as
+                # the passing of time would (recording an expired one takes her off
+                # dispatch at once, which these tests are not about)
+                cred = credentials.add_credential(worker, {
                     "kind": "health_certificate", "number": f"HC{worker.id}",
-                    "issued_on": days(health) - dt.timedelta(days=365), "expires_on": days(health)})
+                    "issued_on": days(health) - dt.timedelta(days=365),
+                    "expires_on": max(days(health), days(0))})
+                cred.expires_on = days(health)
             if status:
                 worker.status = status  # set directly: these tests are not about the rules
             db.session.commit()

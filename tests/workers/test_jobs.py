@@ -1,10 +1,9 @@
 """The daily credential check runs as an rq job on the real (or embedded) Redis."""
 import datetime as dt
 
-from rq import SimpleWorker
-
 from core.extensions import db
 from core.queue import connection, queue
+from core.runner import BurstWorker
 from core.timeutil import SHANGHAI
 from core.workers import jobs
 from core.workers.models import Worker
@@ -24,7 +23,7 @@ def test_credential_check_job_suspends_expired_and_arms_tomorrow(app, make_worke
         expired = make_worker(health=-1)
         fine = make_worker(health=200)
         job = q.enqueue(jobs.credential_check_job)
-        SimpleWorker([q], connection=connection()).work(burst=True)
+        BurstWorker([q], connection=connection()).work(burst=True)
         assert job.return_value() == {"suspended": 1}
         db.session.expire_all()
         assert db.session.get(Worker, expired).status == "inactive"

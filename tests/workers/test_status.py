@@ -140,3 +140,26 @@ def test_blacklisted_workers_are_found_by_id_number_or_mobile(app, make_worker):
         assert [w.id for w in service.find_blacklisted(id_number=number.lower())] == [wid]
         assert [w.id for w in service.find_blacklisted(mobile="13500001111")] == [wid]
         assert service.find_blacklisted(mobile="13500002222") == []
+
+
+def test_an_expired_health_certificate_never_shows_available_without_the_nightly_job(
+        api_as, app, make_worker):
+    from core.workers.credentials import HEALTH
+
+    client = api_as("dispatcher")
+    overnight = make_worker(health=-1)  # expired since it was recorded; no job has run
+    assert _status(app, overnight) == "available"
+    listed = client.get("/api/v1/workers?status=available&per_page=200").get_json()["items"]
+    assert overnight not in [w["id"] for w in listed]
+    assert client.get(f"/api/v1/workers/{overnight}").get_json()["status"] == "inactive"
+    # an expired certificate recorded today takes her off dispatch at once
+    fresh = make_worker()
+    resp = client.post(f"/api/v1/workers/{fresh}/credentials", json={
+        "kind": HEALTH, "number": "OLD-1", "issued_on": days(-400).isoformat(),
+        "expires_on": days(-2).isoformat()})
+    assert resp.status_code == 201, resp.get_json()
+    assert _status(app, fresh) == "inactive"
+    with app.app_context():
+        change = db.session.scalars(sa.select(WorkerStatusChange).where(
+            WorkerStatusChange.worker_id == fresh)).one()
+        assert "健康证已过期" in change.reason and change.actor_id is None

@@ -1,7 +1,7 @@
 """Hook implementations of the elderly care (养老护理) line: adapters only."""
 from core import CredentialKind, OrderPolicy, ServiceLine, hookimpl
 
-from . import CODE, NAME_EN, NAME_ZH, pricing
+from . import CODE, NAME_EN, NAME_ZH, pricing, surveys
 from .price_table import default_table, validated
 from .schemas import ElderlyCareIntakeSchema
 
@@ -55,3 +55,9 @@ def get_order_policy(service_line, price_table):
     if service_line != CODE:
         return None
     return OrderPolicy(needs_interview=True, needs_contract=True)
+
+
+@hookimpl
+def get_survey_questionnaire(service_line):
+    """The satisfaction questionnaire (满意度调查问卷) of this line (surveys.py)."""
+    return surveys.QUESTIONNAIRE if service_line == CODE else None

@@ -1,0 +1,1 @@
+"""Complaints (投诉) and satisfaction surveys (满意度调查)."""
