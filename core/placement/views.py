@@ -36,14 +36,18 @@ def placement_for(order) -> dict | None:
     workers = []
     if order.state in service.PROFILE_STATES:
         workers = ([order.worker] if order.worker else []) + staffing.candidates(order)
+    agreements = service.agreements_of(order) if policy.service_agreement else []
+    # her agreement signed: nothing left to draft for the order's current worker
+    signed = any(a.status == "signed" and a.worker_id == order.worker_id for a in agreements)
     return {
         "policy": policy,
         "willingness": service.willingness_of(order) if policy.sends_profile else [],
         "sendings": service.sendings_of(order) if policy.sends_profile else [],
-        "agreements": service.agreements_of(order) if policy.service_agreement else [],
+        "agreements": agreements,
         "workers": workers,
         "can_send": order.state in service.PROFILE_STATES,
-        "can_draft": order.state in service.AGREEMENT_STATES and order.worker_id is not None,
+        "can_draft": order.state in service.AGREEMENT_STATES and order.worker_id is not None
+        and not signed,
         "channels": CHANNEL_LABELS, "agreement_statuses": AGREEMENT_STATUS_LABELS,
     }
 

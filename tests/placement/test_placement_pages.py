@@ -76,7 +76,10 @@ def test_the_agreement_is_drafted_printed_in_its_version_and_signed_on_the_page(
                      data={"csrf_token": csrf_from(client, url),
                            "signed_on": day(0).isoformat()})
     assert ok.status_code == 302
-    assert 'data-status="signed"' in client.get(url).get_data(as_text=True)
+    page = client.get(url).get_data(as_text=True)
+    assert 'data-status="signed"' in page
+    # her agreement is signed: nothing is left to draft for her, so no draft button
+    assert 'id="draft-agreement"' not in page and "起草服务协议</button>" not in page
 
 
 def test_every_string_on_the_placing_pages_has_an_english_translation():

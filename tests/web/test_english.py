@@ -79,3 +79,21 @@ def test_every_interface_text_has_an_english_translation():
                 if msgid and CJK.search(msgid) and msgid not in have:
                     missing.add(f"{area}/{filename}:{lineno} {msgid}")
     assert sorted(missing) == []
+
+
+def test_no_catalog_translates_the_same_text_twice():
+    """A msgid twice in one ``.po`` file is one text with two translations: only one of
+    them can show (the 换人 action and the contract's "replaced" label were one msgid)."""
+    from collections import Counter
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "core" / "translations"
+    files = sorted(root.glob("*/LC_MESSAGES/*.po"))
+    assert files
+    twice = {}
+    for po in files:
+        ids = Counter(re.findall(r'^msgid "(.+)"$', po.read_text(encoding="utf-8"), re.M))
+        found = sorted(k for k, n in ids.items() if n > 1)
+        if found:
+            twice[po.name] = found
+    assert twice == {}
