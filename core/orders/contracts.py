@@ -179,6 +179,9 @@ def sign(order: Order, contract: OrderContract, signed_on: dt.date, actor_id: in
     if contract.worker_id != order.worker_id:
         raise Conflict(Msg("This draft is for another worker than the order's.",
                            "该合同的阿姨与订单当前的阿姨不一致。"), code="contract_worker")
+    from ..placement.service import require_agreement_for_handover
+
+    require_agreement_for_handover(order, contract)  # 换人: her 服务协议 first (月嫂)
     missing = missing_amounts(contract, pricing.order_policy(order.service_line))
     if missing:
         raise Conflict(Msg("The contract cannot be signed with a zero or missing {what}: "

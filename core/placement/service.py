@@ -363,6 +363,26 @@ def signed_agreement(order: Order, worker_id: int | None) -> ServiceAgreement | 
         ServiceAgreement.status == "signed").limit(1))
 
 
+def agreement_step(order: Order):
+    """The missing step "draft and sign her service agreement" (the order page's
+    阿姨资料与协议 section; the API's ``…/service-agreements``)."""
+    return lifecycle.step(order, "sign_agreement", "Draft her service agreement, have her "
+                          "sign it and record the signing.",
+                          "起草服务协议，由阿姨签字后登记签订。", "placement",
+                          "/service-agreements")
+
+
+def _agreement_missing(order: Order, worker: Worker, before: Msg) -> Conflict:
+    return Conflict(Msg(
+        "{name} has not signed her service agreement (服务协议) for this order: draft it "
+        "(阿姨资料与协议 on the order page), have her sign it and record the signing "
+        "before {before}.",
+        "{name}尚未签订该订单的服务协议：请先起草服务协议（订单页「阿姨资料与协议」），"
+        "由阿姨签字并登记签订，然后再{before_zh}。").format(
+        name=worker.name, before=str(before), before_zh=before.zh),
+        code="agreement_not_signed", next_step=agreement_step(order))
+
+
 @lifecycle.guard("in_service")
 def require_agreement_signed(order: Order, facts) -> None:
     """Lifecycle guard (004: 合同带回公司备案，并让月嫂签订服务协议给予约束): on a line whose
@@ -373,13 +393,30 @@ def require_agreement_signed(order: Order, facts) -> None:
     if order.worker_id is None or signed_agreement(order, order.worker_id) is not None:
         return
     worker = db.session.get(Worker, order.worker_id)
-    raise Conflict(Msg(
-        "{name} has not signed her service agreement (服务协议) for this order: draft it "
-        "(阿姨资料与协议 on the order page), have her sign it and record the signing before "
-        "service starts.",
-        "{name}尚未签订该订单的服务协议：请先起草服务协议（订单页「阿姨资料与协议」），"
-        "由阿姨签字并登记签订，然后再上户。").format(name=worker.name),
-        code="agreement_not_signed")
+    raise _agreement_missing(order, worker, Msg("service starts", "上户"))
+
+
+def require_agreement_for_handover(order: Order, contract) -> None:
+    """换人 on a line whose workers sign a service agreement: the contract version that
+    hands a signed contract over to the new worker (it replaces a signed version) is
+    signed only once she signed her own agreement — else 409 ``agreement_not_signed``
+    naming the step.
+    The first contract keeps the order of 004 (contract, then agreement before 上户,
+    guarded by :func:`require_agreement_signed`); a replacement nurse serves under her
+    new contract version, so her agreement comes before it."""
+    from ..orders.records import OrderContract
+
+    replaced = db.session.get(OrderContract, contract.replaces_id) \
+        if contract.replaces_id is not None else None
+    if replaced is None or replaced.status != "replaced":
+        return  # not a hand-over of a signed contract (a redrafted draft is a first one)
+    if plugins.order_policy(order.service_line).service_agreement is None:
+        return
+    if signed_agreement(order, contract.worker_id) is not None:
+        return
+    worker = db.session.get(Worker, contract.worker_id)
+    raise _agreement_missing(order, worker, Msg(
+        "her contract version is signed (she takes over)", "签订她的新版合同（接手服务）"))
 
 
 def filled_text(agreement: ServiceAgreement, lang: str) -> tuple[str, list[str]]:

@@ -113,9 +113,18 @@ def test_replacing_the_worker_mid_term_makes_a_new_contract_version(
     assert (new["start_date"], new["end_date"]) == (day(20).isoformat(), old["end_date"])
     assert new["worker_id"] == new_worker and new["worker_salary"] == "12000.00"
     assert new["service_fee"] == old["service_fee"] and new["number"].endswith("-2")
-    resp = desk.post(f"/api/v1/orders/{order['id']}/contracts/{new['id']}/sign",
-                     json={"signed_on": day(20).isoformat()})
-    assert resp.status_code == 200
+    sign_url = f"/api/v1/orders/{order['id']}/contracts/{new['id']}/sign"
+    # a 月嫂 takes over only with her own service agreement (服务协议) signed
+    resp = desk.post(sign_url, json={"signed_on": day(0).isoformat()})
+    assert resp.status_code == 409 and resp.get_json()["code"] == "agreement_not_signed"
+    assert resp.get_json()["next_step"]["code"] == "sign_agreement"
+    agreements = f"/api/v1/orders/{order['id']}/service-agreements"
+    drafted = desk.post(agreements, json={})
+    assert drafted.status_code == 201 and drafted.get_json()["worker_id"] == new_worker
+    assert desk.post(f"{agreements}/{drafted.get_json()['id']}/sign",
+                     json={"signed_on": day(0).isoformat()}).status_code == 200
+    resp = desk.post(sign_url, json={"signed_on": day(0).isoformat()})
+    assert resp.status_code == 200, resp.get_json()
     events = desk.get(f"/api/v1/orders/{order['id']}/events").get_json()
     replaced = next(e for e in events if e["kind"] == "worker_replaced")
     assert replaced["data"]["contract"] == new["number"] and replaced["note"] == "客户要求换人"

@@ -213,3 +213,71 @@ def test_a_nanny_signs_no_service_agreement_and_starts_without_one(desk, new_ord
     order = _contracted(desk, interviewing(desk, new_order("nanny"), nanny), nanny)
     started = advance(desk, order, "in_service", start_date=day(10).isoformat())
     assert started["state"] == "in_service"
+
+
+def _replace(desk, order, worker_id, change_date):
+    resp = desk.post(f"/api/v1/orders/{order['id']}/worker", json={
+        "worker_id": worker_id, "version": fetch(desk, order)["version"],
+        "reason": "客户要求换人", "change_date": change_date.isoformat()})
+    assert resp.status_code == 200, resp.get_json()
+    return resp.get_json()
+
+
+def test_a_replacement_nurse_takes_over_only_with_her_own_agreement_signed(
+        desk, new_order, worker_for):
+    """换人 in service: the new nurse's contract version (the hand-over) is not signed
+    until she signed her own service agreement; the first nurse's does not count."""
+    first, second = worker_for("maternity_nurse"), worker_for("maternity_nurse")
+    order = _contracted(desk, interviewing(desk, new_order("maternity_nurse"), first), first)
+    base = f"/api/v1/orders/{order['id']}"
+    drafted = desk.post(f"{base}/service-agreements", json={}).get_json()
+    assert desk.post(f"{base}/service-agreements/{drafted['id']}/sign",
+                     json={"signed_on": day(0).isoformat()}).status_code == 200
+    order = advance(desk, fetch(desk, order), "in_service", start_date=day(10).isoformat())
+    order = _replace(desk, order, second, day(15))
+    assert order["worker_id"] == second and order["state"] == "in_service"
+    handover = desk.get(f"{base}/contracts").get_json()[-1]
+    assert handover["worker_id"] == second and handover["status"] == "draft"
+    refused = desk.post(f"{base}/contracts/{handover['id']}/sign",
+                        json={"signed_on": day(0).isoformat()})
+    assert refused.status_code == 409, refused.get_json()
+    body = refused.get_json()
+    assert body["code"] == "agreement_not_signed"
+    assert "service agreement" in body["message"]["en"] and "服务协议" in body["message"]["zh"]
+    assert body["next_step"]["code"] == "sign_agreement"
+    assert body["next_step"]["href"].endswith(f"/orders/{order['id']}#placement")
+    assert body["next_step"]["api"] == f"{base}/service-agreements"
+    assert desk.get(f"{base}/contracts").get_json()[-1]["status"] == "draft"  # nothing saved
+    # a draft of hers is not enough either
+    mine = desk.post(f"{base}/service-agreements", json={})
+    assert mine.status_code == 201 and mine.get_json()["worker_id"] == second
+    assert desk.post(f"{base}/contracts/{handover['id']}/sign",
+                     json={"signed_on": day(0).isoformat()}).status_code == 409
+    assert desk.post(f"{base}/service-agreements/{mine.get_json()['id']}/sign",
+                     json={"signed_on": day(0).isoformat()}).status_code == 200
+    signed = desk.post(f"{base}/contracts/{handover['id']}/sign",
+                       json={"signed_on": day(0).isoformat()})
+    assert signed.status_code == 200 and signed.get_json()["status"] == "signed"
+
+
+def test_the_in_service_refusal_names_the_agreement_step(desk, new_order, worker_for):
+    nurse = worker_for("maternity_nurse")
+    order = _contracted(desk, interviewing(desk, new_order("maternity_nurse"), nurse), nurse)
+    refused = move(desk, order, "in_service", start_date=day(10).isoformat())
+    assert refused.status_code == 409
+    step = refused.get_json()["next_step"]
+    assert step["code"] == "sign_agreement" and step["href"].endswith("#placement")
+    assert step["api"] == f"/api/v1/orders/{order['id']}/service-agreements"
+
+
+def test_a_nanny_replacement_signs_her_contract_version_without_an_agreement(
+        desk, new_order, worker_for):
+    first, second = worker_for("nanny"), worker_for("nanny")
+    order = _contracted(desk, interviewing(desk, new_order("nanny"), first), first)
+    order = advance(desk, order, "in_service", start_date=day(10).isoformat())
+    order = _replace(desk, order, second, day(15))
+    base = f"/api/v1/orders/{order['id']}"
+    handover = desk.get(f"{base}/contracts").get_json()[-1]
+    signed = desk.post(f"{base}/contracts/{handover['id']}/sign",
+                       json={"signed_on": day(0).isoformat()})
+    assert signed.status_code == 200, signed.get_json()
