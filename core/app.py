@@ -18,6 +18,7 @@ from .extensions import babel, csrf, db, login_manager, migrate
 from .i18n import compile_catalogs, select_locale
 from .openapi import make_api
 from .privacy import install_log_scrubber, mask_id_number, mask_mobile
+from .routing import LazyBuilderRule
 
 #: Core business areas, each a package that may hold ``api.py`` (``blp``, a flask-smorest
 #: Blueprint) and ``views.py`` (``bp``, a Flask Blueprint of pages).
@@ -33,6 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get(
         "JIAZHENG_INSTANCE_PATH") or str(Path.cwd() / "instance")
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    app.url_rule_class = LazyBuilderRule  # URL builders compiled on first use
     app.json = inputs.StrictJSONProvider(app)
     app.config.from_object(config_module.Defaults)
     if test_config is None:
