@@ -98,8 +98,9 @@ def worker_for(order: Order, worker_id: int | None, *, field: str = "worker_id",
                required: bool = True) -> Worker | None:
     """The worker given (default: the order's) for a step of the order: 422 on ``field``
     when there is none or no such worker, 409 when she does not do the order's line, is
-    inactive or blacklisted, or her 健康证 has expired or does not cover the order's
-    period (the candidate list's rule, :func:`core.matching.rules.health_refusal`)."""
+    inactive or blacklisted, on the customer's "do not send" list, or lacks a credential
+    her line needs (健康证 first: missing, expired, or not covering the order's period) —
+    the candidate list's rules, :func:`core.matching.rules.hard_rule_refusal`."""
     worker_id = worker_id or order.worker_id
     if worker_id is None:
         if not required:
@@ -116,9 +117,9 @@ def worker_for(order: Order, worker_id: int | None, *, field: str = "worker_id",
         raise Conflict(Msg("{name} cannot be sent or proposed (status: {status}).",
                            "{name} 不能派出或推荐（状态：{status}）。").format(
             name=worker.name, status=worker.status), code="worker_unfit")
-    from ..matching.rules import health_refusal
+    from ..matching.rules import hard_rule_refusal
 
-    refusal = health_refusal(order, worker)
+    refusal = hard_rule_refusal(order, worker)
     if refusal is not None:
         raise refusal
     return worker

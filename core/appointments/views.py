@@ -54,9 +54,9 @@ def appointments_for(order) -> dict:
     ask_interviews = interviews.offers_interviews(order)
     workers = []
     if ask_interviews and order.state in interviews.INTERVIEW_STATES:
-        from ..matching.rules import health_refusal
+        from ..matching.rules import credential_refusal
 
-        own = [order.worker] if order.worker and health_refusal(order, order.worker) is None \
+        own = [order.worker] if order.worker and credential_refusal(order, order.worker) is None \
             else []
         workers = own + staffing.candidates(order)
     return {

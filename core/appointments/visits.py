@@ -32,6 +32,7 @@ from .checks import (
     loaded_intake,
     require_open,
     require_state,
+    worker_for,
 )
 from .models import VISIT_FOLLOWUP_OUTCOMES, Visit
 
@@ -74,9 +75,12 @@ def plan(order: Order, actor_id: int) -> list[Visit]:
     for a one-off 保洁, one per week/fortnight/month for a recurring one).
 
     Planning again replaces the visits still only planned (after the intake changed);
-    once one has started or taken its tools, 409 — move each visit instead.
+    once one has started or taken its tools, 409 — move each visit instead. The order's
+    worker, sent to each visit, must pass the candidate list's hard rules today (e.g. her
+    健康证 held and valid: 409 ``worker_health_missing`` / ``worker_health_expired``).
     """
     require_open(order)
+    worker_for(order, None, required=False)
     slots = plugins.plan_visits(order.service_line, loaded_intake(order))
     if slots is None:
         raise Conflict(Msg("Orders of this service line have no visits.",

@@ -42,14 +42,20 @@ def _status(ctx):
     return Worker.status.in_(WORKING_STATUSES)
 
 
+def valid_on(kind: str, last_day) -> sa.Exists:
+    """She holds a counting credential of ``kind`` (58到家 once certified) valid through
+    ``last_day``."""
+    cond = [WorkerCredential.worker_id == Worker.id, WorkerCredential.kind == kind,
+            sa.or_(WorkerCredential.expires_on.is_(None),
+                   WorkerCredential.expires_on >= last_day)]
+    if kind == PLATFORM:
+        cond.append(WorkerCredential.certification_status == "certified")
+    return sa.exists().where(*cond)
+
+
 def _credential(kind: str):
     def clause(ctx):
-        cond = [WorkerCredential.worker_id == Worker.id, WorkerCredential.kind == kind,
-                sa.or_(WorkerCredential.expires_on.is_(None),
-                       WorkerCredential.expires_on >= ctx.period.last_day)]
-        if kind == PLATFORM:
-            cond.append(WorkerCredential.certification_status == "certified")
-        return sa.exists().where(*cond)
+        return valid_on(kind, ctx.period.last_day)
     return clause
 
 
@@ -119,26 +125,58 @@ def core_rules(ctx: OrderContext) -> list[SqlRule]:
     return rules
 
 
-def health_refusal(order, worker):
-    """The hard rule on her 健康证 for a worker named for one of the order's steps
-    (assignment, interview, session, visit): a ``Conflict`` (409 ``worker_health_expired``)
-    when the health certificate she holds has expired or does not cover the order's
-    service period (to its last day; today when the order has none yet); else None.
-    The candidate list applies the same rule in SQL (``credential:health_certificate``)."""
+def credential_refusal(order, worker):
+    """The credential rule for a worker named for one of the order's steps (assignment,
+    interview, session, visit) — the candidate list's ``credential:<kind>`` rules: every
+    kind the order's line requires (健康证 first) held (a 58到家 certification once
+    certified) and valid through the order's service period (to its last day; today when
+    the order has none yet). A ``Conflict`` (409) when she fails it, else None:
+    ``worker_health_missing`` / ``worker_health_expired`` for the 健康证,
+    ``worker_credential_missing`` / ``worker_credential_expired`` for another kind."""
     from ..errors import Conflict
+    from ..plugins import credential_kinds
     from ..timeutil import business_today
     from ..workers.credentials import HEALTH, kind_state
+    from .context import required_kinds
     from .periods import order_period
 
-    state = kind_state(worker, HEALTH)
-    if state.expires_on is None:  # none held (the candidate list never offers her) or no expiry
-        return None
     period = order_period(order)
-    through = max(business_today(), period.last_day if period else business_today())
-    if state.expires_on >= through:
-        return None
-    return Conflict(Msg("{name}'s health certificate expired on {day} (it must be valid "
-                        "through {through}); she cannot be sent.",
-                        "{name} 的健康证已于 {day} 到期（须有效至 {through}），不能派出。").format(
-        name=worker.name, day=state.expires_on.isoformat(), through=through.isoformat()),
-        code="worker_health_expired")
+    today = business_today()
+    through = max(today, period.last_day if period else today)
+    names = credential_kinds()
+    for kind in required_kinds(order.service_line):
+        state = kind_state(worker, kind, today)
+        known = names.get(kind)
+        en, zh = _KIND_NAMES.get(kind, (known.name_en, known.name_zh) if known else (kind, kind))
+        what = "health" if kind == HEALTH else "credential"
+        if state.credential_id is None:
+            return Conflict(Msg("{name} holds no {what_en}; she cannot be sent.",
+                                "{name} 没有{what_zh}，不能派出。").format(
+                name=worker.name, what_en=en, what_zh=zh), code=f"worker_{what}_missing")
+        if state.expires_on is not None and state.expires_on < through:
+            return Conflict(Msg("{name}'s {what_en} expired on {day} (it must be valid "
+                                "through {through}); she cannot be sent.",
+                                "{name} 的{what_zh}已于 {day} 到期（须有效至 {through}），"
+                                "不能派出。").format(
+                name=worker.name, what_en=en, what_zh=zh, day=state.expires_on.isoformat(),
+                through=through.isoformat()), code=f"worker_{what}_expired")
+    return None
+
+
+def hard_rule_refusal(order, worker):
+    """The candidate list's hard rules for a worker named directly for one of the order's
+    steps, beyond her line and status (checked by the caller): not on the customer's "do
+    not send" list (409 ``worker_do_not_send``), and :func:`credential_refusal`. Her
+    time (the ``free`` rule) is the booking's to refuse (409 ``double_booking``).
+    Returns the ``Conflict`` or None."""
+    from ..errors import Conflict
+    from ..extensions import db
+
+    excluded = db.session.scalar(sa.select(CustomerExcludedWorker.worker_id).where(
+        CustomerExcludedWorker.worker_id == worker.id,
+        CustomerExcludedWorker.customer_id == order.customer_id).limit(1))
+    if excluded is not None:
+        return Conflict(Msg("The customer asked not to send {name} again.",
+                            "客户要求不再派{name}。").format(name=worker.name),
+                        code="worker_do_not_send")
+    return credential_refusal(order, worker)

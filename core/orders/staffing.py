@@ -31,18 +31,19 @@ def candidates(order: Order, limit: int = 200) -> list[Worker]:
     by name: the candidate list's core hard rules (:mod:`core.matching.rules`) — she does
     the line, her status allows work, every credential her line needs (健康证 first) is
     valid through the whole service period, she is free then and not on the customer's
-    "do not send" list. Before the order has a service period: line, status and a 健康证
-    not expired today."""
-    from ..matching.context import order_context
+    "do not send" list. Before the order has a service period: line, status and every
+    credential her line needs (健康证 first) held and not expired today."""
+    from ..matching.context import order_context, required_kinds
     from ..matching.periods import order_period
-    from ..matching.rules import core_rules
+    from ..matching.rules import core_rules, valid_on
     from ..timeutil import utcnow
-    from ..workers.credentials import EXPIRED, HEALTH, state_clause
 
     if order_period(order) is None:
+        today = business_today()
         conds = [sa.exists().where(WorkerServiceLine.worker_id == Worker.id,
                                    WorkerServiceLine.service_line == order.service_line),
-                 Worker.status == "available", ~state_clause(HEALTH, EXPIRED)]
+                 Worker.status == "available",
+                 *(valid_on(kind, today) for kind in required_kinds(order.service_line))]
     else:
         ctx = order_context(order, utcnow())
         conds = [rule.clause(ctx) for rule in core_rules(ctx)]
@@ -63,9 +64,9 @@ def _worker(order: Order, worker_id: int) -> Worker:
         raise Conflict(Msg("{name} is not available (status: {status}).",
                            "{name} 当前不空闲（状态：{status}）。").format(
             name=worker.name, status=worker.status), code="worker_unavailable")
-    from ..matching.rules import health_refusal
+    from ..matching.rules import hard_rule_refusal
 
-    refusal = health_refusal(order, worker)
+    refusal = hard_rule_refusal(order, worker)
     if refusal is not None:
         raise refusal
     return worker

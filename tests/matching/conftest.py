@@ -20,8 +20,10 @@ def customer_id(app):
 
 @pytest.fixture
 def worker_for(app):
-    """``worker_for(line, status="available")`` → id of a worker doing that line."""
-    return lambda line="cleaning", **kw: make_worker(app, (line,), **kw)
+    """``worker_for(line, status="available")`` → id of a worker doing that line, with no
+    credential (the matching tests give each what they test; ``qualified=True``: every
+    credential her line needs)."""
+    return lambda line="cleaning", **kw: make_worker(app, (line,), **{"qualified": False, **kw})
 
 
 @pytest.fixture
@@ -71,7 +73,7 @@ def qualified(app):
     credential the line requires (健康证 valid until ``health_expires``, others open)."""
 
     def _make(line: str = "cleaning", health_expires=None, **kw) -> int:
-        worker = make_worker(app, (line,), **kw)
+        worker = make_worker(app, (line,), **{"qualified": False, **kw})
         add_credentials(app, worker, REQUIRED[line][:1], health_expires)
         add_credentials(app, worker, REQUIRED[line][1:])
         return worker

@@ -3,9 +3,18 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from core.extensions import db
 from core.matching.models import Assignment
-from tests.orders.helpers import day
+from tests.orders.helpers import day, make_worker
+
+
+@pytest.fixture
+def worker_for(app):
+    """Workers the desk may name: every credential her line needs (bookings are
+    refused for a worker failing the hard rules)."""
+    return lambda line="cleaning", **kw: make_worker(app, (line,), **kw)
 
 
 def _book(desk, order, worker_id, **extra):

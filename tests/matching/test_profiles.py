@@ -27,8 +27,8 @@ def test_flush_hook_keeps_profiles_equal_to_a_rebuild(app, customer_id):
     from core.orders.models import Order
     from core.workers.models import Worker, WorkerCredential
 
-    a = make_worker(app, ("cleaning", "nanny"))
-    b = make_worker(app, ("cleaning",))
+    a = make_worker(app, ("cleaning", "nanny"), qualified=False)
+    b = make_worker(app, ("cleaning",), qualified=False)
     add_credentials(app, a, ("health_certificate", "platform_certification"),
                     expires_on=dt.date(2031, 1, 1))
     with app.app_context():
@@ -66,7 +66,7 @@ def test_flush_hook_keeps_profiles_equal_to_a_rebuild(app, customer_id):
 def test_cli_rebuilds_after_a_load_around_the_orm(app):
     from core.extensions import db
 
-    a = make_worker(app, ("cleaning",))
+    a = make_worker(app, ("cleaning",), qualified=False)
     with app.app_context():
         db.session.execute(sa.text("DELETE FROM matching_profiles"))
         db.session.commit()
@@ -83,7 +83,8 @@ def test_bulk_updates_and_deletes_through_the_session_keep_profiles(app):
     from core.matching.profiles import rebuild
     from core.workers.models import Worker, WorkerCredential
 
-    a, b = make_worker(app, ("cleaning",)), make_worker(app, ("cleaning", "nanny"))
+    a = make_worker(app, ("cleaning",), qualified=False)
+    b = make_worker(app, ("cleaning", "nanny"), qualified=False)
     add_credentials(app, a, ("health_certificate", "platform_certification"),
                     expires_on=dt.date(2031, 1, 1))
     with app.app_context():

@@ -63,8 +63,12 @@ def make_customer(app, name: str = "李女士", mobile: str | None = None,
 
 
 def make_worker(app, lines=("cleaning",), name: str | None = None,
-                status: str = "available") -> int:
-    """A worker doing ``lines`` with ``status``, made through the workers service."""
+                status: str = "available", qualified: bool = True) -> int:
+    """A worker doing ``lines`` with ``status``, made through the workers service;
+    ``qualified``: holding every credential her lines need (健康证 first), valid for a
+    year, as a worker the desk may send (False: none at all)."""
+    from core.matching.context import required_kinds
+    from core.workers import credentials
     from core.workers.service import create_worker
 
     with app.app_context():
@@ -73,6 +77,13 @@ def make_worker(app, lines=("cleaning",), name: str | None = None,
             "mobile": f"137{next(_seq):08d}", "hometown": "安徽六安",
             "service_lines": list(lines), "years_experience": 5, "grade": "gold"})
         worker.status = status
+        if qualified:
+            kinds = dict.fromkeys(k for line in lines for k in required_kinds(line))
+            for kind in kinds:
+                credentials.add_credential(worker, {
+                    "kind": kind, "number": f"{kind[:2].upper()}{next(_seq)}",
+                    "issued_on": day(-30), "expires_on": day(365), "certification_status":
+                    "certified" if kind == "platform_certification" else None})
         db.session.commit()
         return worker.id
 
@@ -86,7 +97,7 @@ def make_qualified_worker(app, line: str, name: str | None = None,
     from core.workers import credentials
     from core.workers.models import Worker, WorkerCredential
 
-    wid = make_worker(app, (line,), name=name)
+    wid = make_worker(app, (line,), name=name, qualified=False)
     with app.app_context():
         worker = db.session.get(Worker, wid)
         for kind in required_kinds(line):

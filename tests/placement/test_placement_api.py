@@ -81,7 +81,8 @@ def test_the_profile_card_shows_her_facts_credentials_and_ratings_but_no_id_or_p
     assert card["hometown"] == "安徽六安" and card["years_experience"] == 5
     assert card["age"] >= 18 and card["rating"]["count"] == 0
     kinds = {c["kind"]: c["state"] for c in card["credentials"]}
-    assert kinds["health_certificate"] == "missing"
+    assert kinds == {"health_certificate": "valid", "platform_certification": "valid",
+                     "maternity_care": "valid"}
     id_number, mobile = _worker_row(app, nurse)
     text = resp.get_data(as_text=True)
     assert id_number not in text and mobile not in text
