@@ -8,7 +8,9 @@ one transaction with one history entry and one audit event:
   planned 下户);
 - the contract versions in force (draft or signed): the one starting on the old 上户 moves
   to the new one, keeping its length unless a new 下户 is given; the last one ends on the
-  new 下户;
+  new 下户; on a line priced by the term's days (月嫂) a term whose length changed is
+  re-quoted from the price table (:func:`_reprice`: a draft takes the new amounts, a
+  signed version is superseded by a new version to be signed);
 - the broadcast ``order_period_changed`` moves the rest inside the same transaction: the
   bookings of the worker's time (core matching: 409 ``double_booking`` if she is busy in
   the new period — the move is then refused as a whole) and the pending follow-ups
@@ -122,6 +124,84 @@ def _move_contracts(order: Order, old_start: dt.date | None, start: dt.date | No
     return moved
 
 
+def _requote(order: Order, policy, days: int) -> dict:
+    """The contract amounts of a ``days``-day term of the order, from the company's
+    current price table: the service fee is the line's quote for the order's intake with
+    its term (``OrderPolicy.term_field``) set to ``days``; the worker's salary and 定金
+    the line's standard shares of it, the 尾款 what the 定金 leaves."""
+    from ..money import quantize
+    from ..pricing import service as pricing
+
+    intake = {**(order.intake or {}), policy.term_field: days}
+    quote, table_version = pricing.quote(order.service_line, intake)
+    fee = quote.total
+    amounts = {"service_fee": fee}
+    if policy.worker_salary_share is not None:
+        amounts["worker_salary"] = quantize(fee * policy.worker_salary_share)
+    if policy.deposit_share is not None:
+        amounts["deposit"] = quantize(fee * policy.deposit_share)
+        amounts["final_payment"] = fee - amounts["deposit"]
+    return {"amounts": amounts, "quote": quote, "table_version": table_version}
+
+
+def _reprice(order: Order, moved: list[dict], actor_id: int | None) -> list[dict]:
+    """On a line priced by the term (its intake has a ``term_field``: 月嫂, per day of the
+    term), a contract whose term changed length is re-quoted from the price table: a
+    draft takes the new amounts; a signed version keeps what was signed (its dates and
+    amounts) and is superseded (``replaced``, the reason saying why) by a new version for
+    the new term with the new amounts, **to be signed** by the three parties. The
+    order's intake term and quote follow. Lines priced by the month (育婴师) or by the
+    visit/session keep their amounts. Returns what was re-quoted (for the history)."""
+    from ..pricing import service as pricing
+    from ..timeutil import business_today, utcnow
+    from . import contracts
+
+    policy = pricing.order_policy(order.service_line)
+    if not policy.term_field:
+        return []
+    done = []
+    for item in moved:
+        before_days, after_days = item["term_days"]
+        if before_days == after_days:
+            continue
+        contract = db.session.scalar(sa.select(OrderContract).where(
+            OrderContract.order_id == order.id, OrderContract.number == item["contract"]))
+        quoted = _requote(order, policy, after_days)
+        old_amounts = {k: getattr(contract, k) for k in contracts.FEES}
+        new_amounts = {**old_amounts, **quoted["amounts"]}
+        entry = {"contract": contract.number, "term_days": [before_days, after_days],
+                 "from": old_amounts, "to": new_amounts}
+        if contract.status == "draft":
+            for key, value in new_amounts.items():
+                setattr(contract, key, value)
+        else:
+            new_start, new_end = contract.start_date, contract.end_date
+            contract.start_date, contract.end_date = item["from"]  # as signed
+            contract.status, contract.replaced_on = "replaced", business_today()
+            contract.replacement_reason = (
+                f"服务期 {before_days}→{after_days} 天，按价目表重新报价 / term "
+                f"{before_days} → {after_days} days, re-quoted")[:255]
+            successor = contracts._new_version(
+                order, worker_id=contract.worker_id, start_date=new_start, end_date=new_end,
+                replaces_id=contract.id, created_by_id=actor_id, created_at=utcnow(),
+                **new_amounts)
+            db.session.flush()
+            item["contract"] = entry["new_version"] = successor.number
+            item["to"] = [new_start, new_end]
+        order.intake = {**(order.intake or {}), policy.term_field: after_days}
+        order.quote_total = quoted["quote"].total
+        order.quote_detail = {**quoted["quote"].as_dict(),
+                              "price_table_version": quoted["table_version"],
+                              "quoted_at": utcnow().isoformat()}
+        order.agreed_price = new_amounts["service_fee"]
+        done.append(jsonable(entry))
+        record("update", "order_contract", contract.id,
+               f"contract {contract.number}: re-quoted for {after_days} days",
+               {k: [str(old_amounts[k]), str(new_amounts[k])] for k in new_amounts
+                if old_amounts[k] != new_amounts[k]}, actor_id=actor_id)
+    return done
+
+
 def _review_terms(order: Order, moved: list[dict], reason: str, reason_field: str,
                   actor_id: int | None) -> None:
     """A contract whose term changed length is checked against the line's standard
@@ -192,7 +272,10 @@ def apply(order: Order, actor_id: int | None, *, start_date: dt.date | None = No
         raise Conflict(Msg("These are the order's dates already.", "订单已是这些日期。"),
                        code="period_unchanged")
     contracts_moved = _move_contracts(order, current_start, start_date, end_date)
+    repriced = []
     if not closed:  # a supervisor's correction is itself the approval (reason kept)
+        with db.session.no_autoflush:
+            repriced = _reprice(order, contracts_moved, actor_id)
         _review_terms(order, contracts_moved, reason or late_reason, reason_field, actor_id)
     before = {"start_date": old_start, "end_date": old_end}
     with db.session.no_autoflush:
@@ -203,6 +286,7 @@ def apply(order: Order, actor_id: int | None, *, start_date: dt.date | None = No
                                                                  else "")
     data = {"start_date": [old_start, new_start], "end_date": [old_end, new_end],
             "contracts": contracts_moved, "reason": reason,
+            **({"repriced": repriced} if repriced else {}),
             **({"late_entry_reason": late_reason[:500]} if late and late_reason else {}),
             **({"corrected_in_state": order.state} if closed else {})}
     event = add_event(order, CORRECTED if closed else MOVED, actor_id, note=note[:500],

@@ -20,7 +20,7 @@ from .models import MONEY, Order, _in
 CONTRACT_STATUS_LABELS = {
     "draft": ("待签", "Draft"),
     "signed": ("已签", "Signed"),
-    "replaced": ("已换人", "Replaced"),
+    "replaced": ("已被新版本取代", "Superseded"),
     "void": ("作废", "Void"),
 }
 CONTRACT_STATUSES = tuple(CONTRACT_STATUS_LABELS)

@@ -408,8 +408,10 @@ def require_agreement_for_handover(order: Order, contract) -> None:
 
     replaced = db.session.get(OrderContract, contract.replaces_id) \
         if contract.replaces_id is not None else None
-    if replaced is None or replaced.status != "replaced":
-        return  # not a hand-over of a signed contract (a redrafted draft is a first one)
+    if replaced is None or replaced.status != "replaced" or \
+            replaced.worker_id == contract.worker_id:
+        return  # not a hand-over of a signed contract to another worker (a redrafted
+        # draft is a first one; a version re-quoted for a new term keeps her agreement)
     if plugins.order_policy(order.service_line).service_agreement is None:
         return
     if signed_agreement(order, contract.worker_id) is not None:
