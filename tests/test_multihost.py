@@ -143,7 +143,7 @@ def test_two_app_servers_refuse_a_double_booking_and_share_login_throttling(
         app, hosts, desk, matching_order, worker_for):  # noqa: F811
     a, b = hosts("a"), hosts("b")
     servers = [a.web(), b.web()]
-    worker = worker_for()
+    worker = worker_for(qualified=True)
     orders = [matching_order(preferred_time=f"{8 + i % 4:02d}:30") for i in range(N)]
     token = token_for(app, "dispatcher1")
     for base, host in zip(servers, (a, b), strict=True):

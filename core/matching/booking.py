@@ -189,12 +189,18 @@ def follow_period(order: Order) -> list[Assignment]:
 def hold(order: Order, worker_id: int, actor_id: int | None, *, reason: str = "",
          hours: float | None = None, period: Period | None = None) -> Assignment:
     """Reserve her for the order's period while an interview is arranged (面试预占); the
-    hold lapses by itself after ``hours`` (default ``MATCHING_HOLD_HOURS``)."""
+    hold lapses by itself after ``hours`` (default ``MATCHING_HOLD_HOURS``). She must
+    pass the hard rules of a worker named for the order
+    (:func:`core.appointments.checks.worker_for`: line, status, the customer's list,
+    every credential of the line held and valid) — 409 otherwise."""
     from flask import current_app
 
     if db.session.get(Worker, worker_id) is None:
         raise Invalid(fields={"worker_id": [{"en": "There is no such worker.",
                                              "zh": "没有该阿姨。"}]})
+    from ..appointments.checks import worker_for
+
+    worker_for(order, worker_id)  # the candidate list's hard rules (健康证 held, …)
     period = period or order_period(order)
     if period is None:
         raise Conflict(NO_PERIOD, code="no_service_period")

@@ -60,7 +60,7 @@ def test_the_order_worker_endpoint_goes_through_the_same_guarantee(desk, matchin
 
 
 def test_a_hold_blocks_others_until_it_lapses_by_itself(app, desk, matching_order, worker_for):
-    worker = worker_for()
+    worker = worker_for("maternity_nurse")
     first, second = matching_order("maternity_nurse"), matching_order("maternity_nurse")
     resp = _book(desk, first, worker, kind="hold", reason="面试", hold_hours=2)
     assert resp.status_code == 201, resp.get_json()
@@ -170,3 +170,12 @@ def test_the_lapse_job_lapses_expired_holds_and_says_so_in_the_history(app, desk
         f"/api/v1/orders/{kept['id']}/assignments").get_json()}[live["id"]] == "active"
     kinds = [e["kind"] for e in desk.get(f"/api/v1/orders/{order['id']}/events").get_json()]
     assert kinds.count("hold_lapsed") == 1
+
+
+def test_a_hold_names_only_a_worker_passing_the_hard_rules(app, desk, matching_order):
+    """An interview hold names a worker too: one with no 健康证 at all is refused."""
+    bare = make_worker(app, ("cleaning",), qualified=False)
+    order = matching_order()
+    resp = _book(desk, order, bare, kind="hold", reason="面试预占")
+    assert resp.status_code == 409 and resp.get_json()["code"] == "worker_health_missing"
+    assert desk.get(f"/api/v1/orders/{order['id']}/assignments").get_json() == []

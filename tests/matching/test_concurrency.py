@@ -14,7 +14,7 @@ N = 20
 
 def test_concurrent_bookings_of_one_worker_give_exactly_one_success(app, desk, matching_order,
                                                                     worker_for):
-    worker = worker_for()
+    worker = worker_for(qualified=True)
     orders = [matching_order(preferred_time=f"{8 + i % 4:02d}:30") for i in range(N)]
     token = token_for(app, "dispatcher1")
     barrier = threading.Barrier(N, timeout=60)
