@@ -11,6 +11,7 @@ a file that opens and is secret or above are recorded like reads of the file.
 from __future__ import annotations
 
 from flask import g, request
+from sqlalchemy import orm
 
 from ..audit.service import record
 from ..extensions import db
@@ -25,21 +26,32 @@ _MAX_ID = 2**31 - 1
 
 
 def _customer_behind(args: dict) -> Customer | None:
+    """The customer behind the URL. What was loaded to find her stays referenced for the
+    rest of the request (``g.guarded``): the session holds objects weakly, and the view
+    reads the same order or customer again — from the identity map, not the database."""
     from ..appointments.models import Visit
     from ..orders.models import Order
 
-    def fetch(model, key):
+    def fetch(model, key, *options):
         value = args.get(key)
-        return db.session.get(model, value) if isinstance(value, int) and \
+        return db.session.get(model, value, options=options) if isinstance(value, int) and \
             0 < value <= _MAX_ID else None
 
     if "customer_id" in args:
-        return fetch(Customer, "customer_id")
-    order = fetch(Order, "order_id")
+        customer = fetch(Customer, "customer_id")
+        g.guarded = (customer,)
+        return customer
+    # the order with the people an order shows (customer, dispatcher, worker): one read
+    order = fetch(Order, "order_id", orm.joinedload(Order.customer),
+                  orm.joinedload(Order.dispatcher), orm.joinedload(Order.worker))
     if order is None and "visit_id" in args:
         visit = fetch(Visit, "visit_id")
         order = visit.order if visit is not None else None
-    return order.customer if order is not None else None
+        g.guarded = (visit,)
+    if order is None:
+        return None
+    g.guarded = (*g.get("guarded", ()), order)
+    return order.customer
 
 
 def guard():
