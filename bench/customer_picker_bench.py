@@ -15,6 +15,7 @@ Exits non-zero when p95 is over 50 ms.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -100,11 +101,12 @@ def main() -> int:
             resp = client.post("/login", data={"username": "desk",
                                                "password": "bench-password-1"})
             assert resp.status_code == 302, resp.status_code
-            times, found = [], 0
+            times, cpu, found = [], [], 0
             for q in queries(people, args.calls):
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 resp = client.get("/orders/customer-picker", query_string={"q": q})
                 times.append(time.perf_counter() - t0)
+                cpu.append(time.process_time() - c0)
                 assert resp.status_code == 200, resp.status_code
                 found += bool(resp.get_json()["items"])
             with app.app_context():
@@ -116,6 +118,9 @@ def main() -> int:
           f"({found} found someone)")
     print(f"GET /orders/customer-picker: p50 {pct(times, .5):.1f} ms, "
           f"p95 {pct(times, .95):.1f} ms, mean {statistics.mean(times) * 1000:.1f} ms")
+    print(f"  CPU time of this process per request (the app; on SQLite the database too): "
+          f"p50 {pct(cpu, .5):.1f} ms, p95 {pct(cpu, .95):.1f} ms; load avg "
+          f"{os.getloadavg()[0]:.1f}")
     ok = pct(times, .95) <= 50
     print("target p95 ≤ 50 ms:", "met" if ok else "MISSED")
     return 0 if ok else 1

@@ -7,6 +7,7 @@ import datetime as dt
 import sqlalchemy as sa
 from flask import url_for
 from flask_babel import gettext as _
+from sqlalchemy import orm
 
 from ..access import current_principal
 from ..extensions import db
@@ -59,7 +60,8 @@ def search(*, bucket: str | None = None, service_line: str | None = None,
     default = [FollowUp.due_at.desc() if bucket in ("done", "cancelled") else FollowUp.due_at,
                FollowUp.id]
     stmt = apply_sort(stmt, sort, {"due_at": FollowUp.due_at, "kind": FollowUp.kind}, default)
-    return paginate(stmt, page, per_page)
+    # the assignee's name each row shows, loaded with the page
+    return paginate(stmt.options(orm.joinedload(FollowUp.assignee)), page, per_page)
 
 
 def order_contacts(order_ids, user) -> dict[int, dict]:

@@ -51,6 +51,22 @@ def totals_for(order_ids: list[int]) -> dict[int, tuple[Decimal, Decimal]]:
     return {oid: (_decimal(c), _decimal(u)) for oid, c, u in rows}
 
 
+def paid_columns() -> tuple:
+    """SQL: (confirmed, unconfirmed) sums collected for the order of the enclosing
+    query, as two correlated columns (read with :func:`as_money`)."""
+    def total(cond):
+        return (sa.select(sa.func.coalesce(sa.func.sum(OrderPayment.amount), 0))
+                .where(OrderPayment.order_id == Order.id, cond)
+                .correlate(Order).scalar_subquery())
+    return (total(OrderPayment.confirmed_at.is_not(None)).label("paid_confirmed"),
+            total(OrderPayment.confirmed_at.is_(None)).label("paid_unconfirmed"))
+
+
+def as_money(value) -> Decimal:
+    """A sum read from the database as an exact yuan amount."""
+    return _decimal(value)
+
+
 def _decimal(value) -> Decimal:
     # SQLite sums NUMERIC in floating point; str() and the fen give back the exact amount
     return Decimal(str(value or 0)).quantize(ZERO)
