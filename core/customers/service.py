@@ -119,12 +119,21 @@ def _mobile_digits(text: str) -> str | None:
     return digits if digits.isdigit() and len(digits) >= 3 else None
 
 
+def contains_text(column, text: str) -> sa.ColumnElement[bool]:
+    """SQL: ``column`` contains ``text``, ignoring case. On SQLite ``LIKE`` already
+    ignores ASCII case (and its ``lower()`` folds nothing else), so no ``lower()`` is
+    computed on every row scanned — half the cost of a search over the names."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        return column.contains(text, autoescape=True)
+    return column.icontains(text, autoescape=True)
+
+
 def match_clause(user: User, q: str) -> sa.ColumnElement[bool]:
     """SQL: customers whose shown name contains ``q``, or (3 or more digits) whose mobile
     holds them — only on what this person's row shows (see :func:`search_customers`).
     A search by phone digits is recorded (masked)."""
     name_rows = disclosure.view_clause(user, ("name", "masked", "full"))
-    match = [sa.and_(name_rows, Customer.name.icontains(q, autoescape=True))]
+    match = [sa.and_(name_rows, contains_text(Customer.name, q))]
     if len(q) == 1:  # a name shown as 王** matches its shown family name only
         match.append(sa.and_(disclosure.view_clause(user, ("partial",)),
                              Customer.name.startswith(q, autoescape=True)))

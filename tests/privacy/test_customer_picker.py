@@ -35,6 +35,18 @@ def test_the_picker_finds_by_name_or_phone_and_confirms_no_hidden_digit(web_as, 
     assert web_as("trainer").get("/orders/customer-picker?q=美玲").status_code == 403
 
 
+def test_the_picker_and_the_search_ignore_latin_case_newest_first(web_as, api_as, file_at):
+    """Names with Latin letters match whatever their case, on SQLite (where LIKE does the
+    folding) as on PostgreSQL (ILIKE); the newest file comes first."""
+    older = file_at("normal", name="Lily王", mobile="13700002222")
+    newer = file_at("normal", name="LILY陈", mobile="13700003333")
+    desk = web_as("dispatcher")
+    assert [c["id"] for c in _picked(desk, "lily")] == [newer["id"], older["id"]]
+    assert [c["id"] for c in _picked(desk, "Ly王")] == [older["id"]]
+    found = api_as("dispatcher").get("/api/v1/customers", query_string={"q": "lIlY"})
+    assert {c["id"] for c in found.get_json()["items"]} == {older["id"], newer["id"]}
+
+
 def test_without_javascript_the_form_reloads_with_the_match_chosen(web_as, file_at):
     normal = file_at("normal", name="陈美玲", mobile="13766667777")
     file_at("normal", name="林小雨", mobile="13700001111")
