@@ -26,9 +26,12 @@ _MAX_ID = 2**31 - 1
 
 
 def _customer_behind(args: dict) -> Customer | None:
-    """The customer behind the URL. What was loaded to find her stays referenced for the
-    rest of the request (``g.guarded``): the session holds objects weakly, and the view
-    reads the same order or customer again — from the identity map, not the database."""
+    """The customer behind the URL. On a read, what was loaded to find her stays
+    referenced for the rest of the request (``g.guarded``): the session holds objects
+    weakly, and the view reads the same order or customer again — from the identity map,
+    not the database. Not on a change: a view that locks the order (``SELECT … FOR
+    UPDATE``) must get the row as it is once locked, and the ORM does not overwrite an
+    object it already holds."""
     from ..appointments.models import Visit
     from ..orders.models import Order
 
@@ -37,9 +40,11 @@ def _customer_behind(args: dict) -> Customer | None:
         return db.session.get(model, value, options=options) if isinstance(value, int) and \
             0 < value <= _MAX_ID else None
 
+    keep = request.method in ("GET", "HEAD")
     if "customer_id" in args:
         customer = fetch(Customer, "customer_id")
-        g.guarded = (customer,)
+        if keep:
+            g.guarded = (customer,)
         return customer
     # the order with the people an order shows (customer, dispatcher, worker): one read
     order = fetch(Order, "order_id", orm.joinedload(Order.customer),
@@ -47,10 +52,12 @@ def _customer_behind(args: dict) -> Customer | None:
     if order is None and "visit_id" in args:
         visit = fetch(Visit, "visit_id")
         order = visit.order if visit is not None else None
-        g.guarded = (visit,)
+        if keep:
+            g.guarded = (visit,)
     if order is None:
         return None
-    g.guarded = (*g.get("guarded", ()), order)
+    if keep:
+        g.guarded = (*g.get("guarded", ()), order)
     return order.customer
 
 
