@@ -13,6 +13,7 @@ from .inputs import install as _install_input_bounds
 from .messages import Msg
 from .money import Money, Rate, format_yuan, positive, quantize, yuan
 from .price_tables import PriceTableSchema, check_table, covers, load_table, table_floor
+from .servicelines.base import ServiceLine
 from .surveys.questionnaire import Question, Questionnaire
 from .types import (
     AgreementText,
@@ -22,7 +23,6 @@ from .types import (
     Quote,
     QuoteLine,
     ScorePart,
-    ServiceLine,
     SessionPackage,
     VisitSlot,
 )

@@ -18,7 +18,8 @@ import datetime as dt
 import pluggy
 from marshmallow import Schema
 
-from .types import OrderPolicy, Quote, ServiceLine, SessionPackage, VisitSlot
+from .servicelines.base import ServiceLine
+from .types import OrderPolicy, Quote, SessionPackage, VisitSlot
 
 PROJECT = "jiazheng"
 

@@ -20,12 +20,12 @@ from marshmallow import Schema
 from . import hookspecs
 from .errors import Invalid, NotFound
 from .messages import Msg
+from .servicelines.base import ServiceLine
 from .types import (
     CORE_CREDENTIAL_KINDS,
     CredentialKind,
     OrderPolicy,
     Quote,
-    ServiceLine,
     SessionPackage,
     VisitSlot,
 )
@@ -117,11 +117,16 @@ def _resolve(pm: pluggy.PluginManager, infos: dict[str, PluginInfo]) -> PluginRe
             if not isinstance(line, ServiceLine):
                 raise PluginError(f"plugin {impl.plugin_name!r} returned {line!r}, "
                                   "not a ServiceLine, from register_service_lines")
+            if not line.code:
+                raise PluginError(f"plugin {impl.plugin_name!r} returned a ServiceLine "
+                                  f"without a code ({type(line).__name__})")
             if line.code in owners:
                 raise PluginError(
                     f"service line {line.code!r} is registered by two plugins: "
                     f"{owners[line.code]!r} and {impl.plugin_name!r}; disable one with "
                     "JIAZHENG_DISABLED_PLUGINS")
+            if type(line) is ServiceLine:  # answers come from the per-line hooks of contract 1
+                line = LegacyServiceLine(line, pm, impl.plugin_name)
             lines[line.code] = line
             owners[line.code] = impl.plugin_name
             for kind in line.credential_kinds:
@@ -136,14 +141,19 @@ def _resolve(pm: pluggy.PluginManager, infos: dict[str, PluginInfo]) -> PluginRe
         if missing:
             raise PluginError(f"service line {line.code!r} of plugin {owners[line.code]!r} "
                               f"requires unknown credential kinds {missing}")
-    _check_intake_and_pricing(pm, owners)
-    _check_followups(pm, owners)
-    _check_questionnaires(pm, owners)
-    _check_order_policies(pm, owners)
+    _check_intake_and_pricing(pm, lines, owners)
+    _check_followups(pm, lines, owners)
+    _check_questionnaires(pm, lines, owners)
+    _check_order_policies(pm, lines, owners)
     return PluginRegistry(pm, infos, lines, owners, kinds)
 
 
-# ----------------------------------------------------------- owned answers (intake, pricing)
+# ------------------------------------------------- the per-line hooks of contract 1 (legacy)
+
+#: hooks of contract 1 that asked "is this line mine?"; a line now answers them itself
+LEGACY_OWNED_HOOKS = ("get_intake_schema", "get_price_table", "validate_price_table",
+                      "get_quote", "get_order_policy", "plan_visits", "get_session_package",
+                      "get_followup_rules", "get_survey_questionnaire")
 
 
 def _answers(pm: pluggy.PluginManager, hook: str, **kwargs) -> list[tuple[str, object]]:
@@ -158,56 +168,151 @@ def _answers(pm: pluggy.PluginManager, hook: str, **kwargs) -> list[tuple[str, o
     return out
 
 
-def _owned_answer(pm: pluggy.PluginManager, hook: str, code: str, owner: str, **kwargs):
-    """The one answer the owner of ``code`` gives to ``hook``; refuse strangers and silence."""
+def _refuse_strangers(pm: pluggy.PluginManager, hook: str, code: str, owner: str,
+                      **kwargs) -> list[tuple[str, object]]:
+    """The answers to a per-line hook of contract 1 for ``code``; any plugin other than
+    the line's owner answering it is refused."""
     answers = _answers(pm, hook, service_line=code, **kwargs)
     for name, _answer in answers:
         if name != owner:
             raise PluginError(f"plugin {name!r} answers {hook} for service line {code!r}, "
                               f"which plugin {owner!r} owns; only the owner may answer")
-    if len(answers) != 1:
-        raise PluginError(f"plugin {owner!r} owns service line {code!r} but gives "
-                          f"{len(answers)} answers to {hook}; it must give exactly one")
-    return answers[0][1]
+    return answers
 
 
-def _check_intake_and_pricing(pm: pluggy.PluginManager, owners: dict[str, str]) -> None:
+class LegacyServiceLine(ServiceLine):
+    """A plain :class:`ServiceLine` record whose plugin answers through the per-line hooks
+    of contract 1 (``get_intake_schema``, ``get_quote`` …, deprecated): each method asks
+    the owner's hook, as core did before lines were objects."""
+
+    def __init__(self, record: ServiceLine, pm: pluggy.PluginManager, owner: str) -> None:
+        for name in ("code", "name_zh", "name_en", "description_zh", "description_en",
+                     "required_credentials", "credential_kinds", "job_words"):
+            setattr(self, name, getattr(record, name))
+        self._pm, self._owner = pm, owner
+
+    def _one(self, hook: str, **kwargs):
+        answers = _refuse_strangers(self._pm, hook, self.code, self._owner, **kwargs)
+        if len(answers) != 1:
+            raise PluginError(f"plugin {self._owner!r} owns service line {self.code!r} but "
+                              f"gives {len(answers)} answers to {hook}; it must give "
+                              "exactly one")
+        return answers[0][1]
+
+    def _optional(self, hook: str, **kwargs):
+        answers = _refuse_strangers(self._pm, hook, self.code, self._owner, **kwargs)
+        if len(answers) > 1:
+            raise PluginError(f"plugin {self._owner!r} gives {len(answers)} answers to "
+                              f"{hook} for {self.code!r}; it must give one")
+        return answers[0][1] if answers else None
+
+    @property
+    def intake_schema(self):  # type: ignore[override]
+        return self._one("get_intake_schema")
+
+    def default_price_table(self) -> dict:
+        return self._one("get_price_table")
+
+    def check_price_table(self, table: object) -> dict:
+        self._one("validate_price_table", table=table)
+        return table  # type: ignore[return-value]  # contract 1 quoted from the raw table
+
+    def quote(self, intake: dict, price_table: dict) -> Quote:
+        quoters = {impl.plugin_name for impl in self._pm.hook.get_quote.get_hookimpls()}
+        if self._owner not in quoters:
+            raise PluginError(f"plugin {self._owner!r} owns service line {self.code!r} but "
+                              "does not implement get_quote")
+        return self._call_all("get_quote", intake=intake, price_table=price_table)
+
+    def _call_all(self, hook: str, **kwargs):
+        results = [r for r in getattr(self._pm.hook, hook)(service_line=self.code, **kwargs)
+                   if r is not None]
+        if len(results) == 1:
+            return results[0]
+        names = [name for name, _ in _answers(self._pm, hook, service_line=self.code,
+                                              **kwargs)]
+        raise PluginError(f"{len(results)} plugins {names} answer {hook} for service line "
+                          f"{self.code!r}; exactly one, its owner {self._owner!r}, must")
+
+    def order_policy(self, price_table: dict) -> OrderPolicy:
+        answer = self._optional("get_order_policy", price_table=price_table)
+        return OrderPolicy() if answer is None else answer
+
+    def plan_visits(self, intake: dict) -> list[VisitSlot] | None:
+        return self._optional("plan_visits", intake=intake)
+
+    def session_package(self, intake: dict) -> SessionPackage | None:
+        return self._optional("get_session_package", intake=intake)
+
+    def get_followup_rules(self):
+        from .followups.rules import FollowupRules
+
+        answer = self._optional("get_followup_rules")
+        return FollowupRules() if answer is None else answer
+
+    def get_questionnaire(self):
+        return self._optional("get_survey_questionnaire")
+
+
+def _refuse_new(pm: pluggy.PluginManager, hook: str, code: str, owner: str,
+                kwargs: dict) -> None:
+    """Refuse any answer to a per-line hook of contract 1 for a line that is an object of
+    contract 2 (such a line answers for itself, so an answer is a stranger's)."""
+    answers = _answers(pm, hook, service_line=code, **kwargs)
+    for name, _answer in answers:
+        raise PluginError(f"plugin {name!r} answers {hook} for service line {code!r}, "
+                          f"which plugin {owner!r} owns; only the owner may answer")
+
+
+# ----------------------------------------------------------------------- start-up checks
+
+
+def _check_intake_and_pricing(pm: pluggy.PluginManager, lines: dict[str, ServiceLine],
+                              owners: dict[str, str]) -> None:
     """At start-up: each line has one intake schema, one valid default price table, and
-    its owner implements ``get_quote``."""
+    can quote."""
     from .forms import IntakeSchema
 
-    quoters = {impl.plugin_name for impl in pm.hook.get_quote.get_hookimpls()}
     for code, owner in owners.items():
-        schema = _owned_answer(pm, "get_intake_schema", code, owner)
+        line = lines[code]
+        if not isinstance(line, LegacyServiceLine):
+            for hook in ("get_intake_schema", "get_price_table"):
+                _refuse_new(pm, hook, code, owner, {})
+        schema = line.intake_schema
         if not (isinstance(schema, type) and issubclass(schema, IntakeSchema)):
             raise PluginError(f"plugin {owner!r} returned {schema!r} from get_intake_schema "
                               f"for {code!r}, not a core.forms.IntakeSchema subclass")
-        table = _owned_answer(pm, "get_price_table", code, owner)
+        table = line.default_price_table()
         if not isinstance(table, dict):
             raise PluginError(f"plugin {owner!r} returned {type(table).__name__} from "
                               f"get_price_table for {code!r}, not a dict")
         try:
-            _owned_answer(pm, "validate_price_table", code, owner, table=copy.deepcopy(table))
+            line.check_price_table(copy.deepcopy(table))
         except Invalid as exc:
             raise PluginError(f"the default price table of service line {code!r} (plugin "
                               f"{owner!r}) is malformed: {exc.fields}") from exc
-        if owner not in quoters:
-            raise PluginError(f"plugin {owner!r} owns service line {code!r} but does not "
-                              "implement get_quote")
+        if isinstance(line, LegacyServiceLine):
+            quoters = {impl.plugin_name for impl in pm.hook.get_quote.get_hookimpls()}
+            if owner not in quoters:
+                raise PluginError(f"plugin {owner!r} owns service line {code!r} but does "
+                                  "not implement get_quote")
+        elif type(line).quote is ServiceLine.quote:
+            raise PluginError(f"plugin {owner!r} owns service line {code!r} but its "
+                              f"{type(line).__name__} does not implement quote")
 
 
-def _check_order_policies(pm: pluggy.PluginManager, owners: dict[str, str]) -> None:
+def _check_order_policies(pm: pluggy.PluginManager, lines: dict[str, ServiceLine],
+                          owners: dict[str, str]) -> None:
     """At start-up: only a line's owner answers ``get_order_policy``, with an OrderPolicy."""
     for code, owner in owners.items():
-        table = _owned_answer(pm, "get_price_table", code, owner)
-        answers = _answers(pm, "get_order_policy", service_line=code, price_table=table)
-        for name, answer in answers:
-            if name != owner:
-                raise PluginError(f"plugin {name!r} answers get_order_policy for service line "
-                                  f"{code!r}, which plugin {owner!r} owns; only the owner may")
-            if not isinstance(answer, OrderPolicy):
-                raise PluginError(f"plugin {owner!r} returned {answer!r} from get_order_policy "
-                                  f"for {code!r}, not a core.types.OrderPolicy")
+        line = lines[code]
+        table = line.default_price_table()
+        if not isinstance(line, LegacyServiceLine):
+            _refuse_new(pm, "get_order_policy", code, owner, {"price_table": table})
+        answer = line.order_policy(table)
+        if not isinstance(answer, OrderPolicy):
+            raise PluginError(f"plugin {owner!r} returned {answer!r} from get_order_policy "
+                              f"for {code!r}, not a core.types.OrderPolicy")
 
 
 def init_app(app: Flask, extra: list[tuple[str, object]] | None = None) -> PluginRegistry:
@@ -265,43 +370,49 @@ def plugin_module(name: str) -> ModuleType | object:
     return registry().pm.get_plugin(name)
 
 
-def _call_owner(hook: str, code: str, **kwargs):
-    """Call ``hook`` for service line ``code``; exactly one plugin must answer."""
-    reg = registry()
-    if code not in reg.service_lines:
+def line_of(code: str) -> ServiceLine:
+    """The service line object of ``code``; unknown line → bilingual NotFound."""
+    line = registry().service_lines.get(code)
+    if line is None:
         raise NotFound(Msg("There is no service line {code!r}.",
                            "没有业务线 {code!r}。").format(code=code))
-    results = [r for r in getattr(reg.pm.hook, hook)(service_line=code, **kwargs)
-               if r is not None]
-    if len(results) == 1:
-        return results[0]
-    names = [name for name, _ in _answers(reg.pm, hook, service_line=code, **kwargs)]
-    raise PluginError(f"{len(results)} plugins {names} answer {hook} for service line "
-                      f"{code!r}; exactly one, its owner {reg.owners[code]!r}, must")
+    return line
+
+
+def _own(code: str, hook: str, **kwargs) -> ServiceLine:
+    """The line of ``code``, after refusing any plugin that still answers the per-line
+    hook ``hook`` of contract 1 for it without owning it."""
+    line = line_of(code)
+    if not isinstance(line, LegacyServiceLine):
+        reg = registry()
+        _refuse_new(reg.pm, hook, code, reg.owners[code], kwargs)
+    return line
 
 
 def intake_schema(code: str) -> type[Schema]:
     """The intake schema class of a service line (instantiate with ``today=`` to check
     date rules against the business date)."""
-    return _call_owner("get_intake_schema", code)
+    return _own(code, "get_intake_schema").intake_schema
 
 
 def default_price_table(code: str) -> dict:
     """A fresh copy of the default price table (价目表) a service line ships."""
-    return copy.deepcopy(_call_owner("get_price_table", code))
+    return copy.deepcopy(_own(code, "get_price_table").default_price_table())
 
 
 def check_price_table(code: str, table: dict) -> bool:
     """True when ``table`` is a well-formed price table of the line; raises
     :class:`core.errors.Invalid` naming the malformed entries otherwise."""
-    return _call_owner("validate_price_table", code, table=table)
+    _own(code, "validate_price_table", table=table).check_price_table(table)
+    return True
 
 
 def quote(code: str, intake: dict, price_table: dict | None = None) -> Quote:
     """The price (报价) of a loaded intake, from ``price_table`` (the line's default table
     when None); raises :class:`core.errors.Invalid` when the table cannot price it."""
     table = default_price_table(code) if price_table is None else price_table
-    answer = _call_owner("get_quote", code, intake=intake, price_table=table)
+    line = _own(code, "get_quote", intake=intake, price_table=table)
+    answer = line.quote(intake, line.check_price_table(table))
     if not isinstance(answer, Quote) or answer.service_line != code:
         raise PluginError(f"plugin {plugin_of(code)!r} returned {answer!r} from get_quote "
                           f"for {code!r}, not a Quote of that line")
@@ -311,15 +422,10 @@ def quote(code: str, intake: dict, price_table: dict | None = None) -> Quote:
 def order_policy(code: str, price_table: dict | None = None) -> OrderPolicy:
     """How orders of a service line move (interview? contract? standard terms?) under
     ``price_table`` (the line's default table when None); the default policy when the
-    line's plugin gives none. Unknown line → NotFound."""
-    reg = registry()
-    if code not in reg.service_lines:
-        raise NotFound(Msg("There is no service line {code!r}.",
-                           "没有业务线 {code!r}。").format(code=code))
+    line gives none. Unknown line → NotFound."""
+    line_of(code)
     table = default_price_table(code) if price_table is None else price_table
-    answers = [answer for _name, answer in _answers(reg.pm, "get_order_policy",
-                                                    service_line=code, price_table=table)]
-    return answers[0] if answers else OrderPolicy()
+    return _own(code, "get_order_policy", price_table=table).order_policy(table)
 
 
 def notify_order_state_changed(order_id: int, service_line: str, from_state: str,
@@ -341,26 +447,10 @@ def notify_order_period_changed(order_id: int, service_line: str, previous_start
 # -------------------------------------------------------------------------- appointments
 
 
-def _optional_owned(hook: str, code: str, **kwargs):
-    """The answer of ``code``'s owner to an optional owned hook (None when it gives none);
-    a plugin answering for a line it does not own is refused; unknown line → NotFound."""
-    reg = registry()
-    if code not in reg.service_lines:
-        raise NotFound(Msg("There is no service line {code!r}.",
-                           "没有业务线 {code!r}。").format(code=code))
-    answers = _answers(reg.pm, hook, service_line=code, **kwargs)
-    owner = reg.owners[code]
-    for name, _answer in answers:
-        if name != owner:
-            raise PluginError(f"plugin {name!r} answers {hook} for service line {code!r}, "
-                              f"which plugin {owner!r} owns; only the owner may")
-    return answers[0][1] if answers else None
-
-
 def plan_visits(code: str, intake: dict) -> list[VisitSlot] | None:
     """The visits (上门) an order of a service line needs for a loaded intake, or None when
-    the line's plugin plans no visits (e.g. 月嫂 orders are served live-in)."""
-    answer = _optional_owned("plan_visits", code, intake=intake)
+    the line plans no visits (e.g. 月嫂 orders are served live-in)."""
+    answer = _own(code, "plan_visits", intake=intake).plan_visits(intake)
     if answer is None:
         return None
     if not isinstance(answer, (list, tuple)) or not all(
@@ -373,7 +463,7 @@ def plan_visits(code: str, intake: dict) -> list[VisitSlot] | None:
 def session_package(code: str, intake: dict) -> SessionPackage | None:
     """What a customer bought of a line sold in sessions (小儿推拿: a single session or a
     package of N), or None when the line's orders are not served in sessions."""
-    answer = _optional_owned("get_session_package", code, intake=intake)
+    answer = _own(code, "get_session_package", intake=intake).session_package(intake)
     if answer is not None and not isinstance(answer, SessionPackage):
         raise PluginError(f"plugin {plugin_of(code)!r} returned {answer!r} from "
                           f"get_session_package for {code!r}, not a core.SessionPackage")
@@ -383,31 +473,24 @@ def session_package(code: str, intake: dict) -> SessionPackage | None:
 # ---------------------------------------------------------------------------- follow-ups
 
 
-def _check_followups(pm: pluggy.PluginManager, owners: dict[str, str]) -> None:
+def _check_followups(pm: pluggy.PluginManager, lines: dict[str, ServiceLine],
+                     owners: dict[str, str]) -> None:
     """At start-up: follow-up rules come only from a line's owner and are valid; channel
     codes are unique."""
     for code, owner in owners.items():
-        _followup_rules_of(pm, code, owner)
+        _followup_rules_of(pm, lines[code], owner)
     _channels_of(pm)
 
 
-def _followup_rules_of(pm: pluggy.PluginManager, code: str, owner: str):
-    from .followups.rules import FollowupRules, RuleError, check
+def _followup_rules_of(pm: pluggy.PluginManager, line: ServiceLine, owner: str):
+    from .followups.rules import RuleError, check
 
-    answers = _answers(pm, "get_followup_rules", service_line=code)
-    for name, _answer in answers:
-        if name != owner:
-            raise PluginError(f"plugin {name!r} answers get_followup_rules for service line "
-                              f"{code!r}, which plugin {owner!r} owns; only the owner may")
-    if len(answers) > 1:
-        raise PluginError(f"plugin {owner!r} gives {len(answers)} answers to "
-                          f"get_followup_rules for {code!r}; it must give one")
-    if not answers:
-        return FollowupRules()
+    if not isinstance(line, LegacyServiceLine):
+        _refuse_new(pm, "get_followup_rules", line.code, owner, {})
     try:
-        return check(answers[0][1], owner)
+        return check(line.get_followup_rules(), owner)
     except RuleError as exc:
-        raise PluginError(f"service line {code!r}: {exc}") from None
+        raise PluginError(f"service line {line.code!r}: {exc}") from None
 
 
 def _channels_of(pm: pluggy.PluginManager) -> dict:
@@ -430,12 +513,10 @@ def _channels_of(pm: pluggy.PluginManager) -> dict:
 
 def followup_rules(code: str):
     """The follow-up rules (回访规则) of a service line (:class:`core.FollowupRules`),
-    checked; empty rules for a line whose plugin gives none; unknown line → NotFound."""
+    checked; empty rules for a line that gives none; unknown line → NotFound."""
+    line = line_of(code)
     reg = registry()
-    if code not in reg.service_lines:
-        raise NotFound(Msg("There is no service line {code!r}.",
-                           "没有业务线 {code!r}。").format(code=code))
-    return _followup_rules_of(reg.pm, code, reg.owners[code])
+    return _followup_rules_of(reg.pm, line, reg.owners[code])
 
 
 def notification_channels() -> dict:
@@ -446,51 +527,53 @@ def notification_channels() -> dict:
 # ------------------------------------------------------------------------------ surveys
 
 
-def _check_questionnaires(pm: pluggy.PluginManager, owners: dict[str, str]) -> None:
+def _check_questionnaires(pm: pluggy.PluginManager, lines: dict[str, ServiceLine],
+                          owners: dict[str, str]) -> None:
     """At start-up: a line's questionnaire comes only from its owner and is valid."""
     for code, owner in owners.items():
-        _questionnaire_of(pm, code, owner)
+        _questionnaire_of(pm, lines[code], owner)
 
 
-def _questionnaire_of(pm: pluggy.PluginManager, code: str, owner: str):
+def _questionnaire_of(pm: pluggy.PluginManager, line: ServiceLine, owner: str):
     from .surveys.questionnaire import DEFAULT, QuestionnaireError, check
 
-    answers = _answers(pm, "get_survey_questionnaire", service_line=code)
-    for name, _answer in answers:
-        if name != owner:
-            raise PluginError(f"plugin {name!r} answers get_survey_questionnaire for service "
-                              f"line {code!r}, which plugin {owner!r} owns; only the owner may")
-    if len(answers) > 1:
-        raise PluginError(f"plugin {owner!r} gives {len(answers)} answers to "
-                          f"get_survey_questionnaire for {code!r}; it must give one")
-    if not answers:
+    if not isinstance(line, LegacyServiceLine):
+        _refuse_new(pm, "get_survey_questionnaire", line.code, owner, {})
+    answer = line.get_questionnaire()
+    if answer is None:
         return DEFAULT
     try:
-        return check(answers[0][1], owner)
+        return check(answer, owner)
     except QuestionnaireError as exc:
-        raise PluginError(f"service line {code!r}: {exc}") from None
+        raise PluginError(f"service line {line.code!r}: {exc}") from None
 
 
 def survey_questionnaire(code: str):
     """The satisfaction questionnaire (:class:`core.Questionnaire`) of a service line,
-    checked; core's default for a line whose plugin gives none; unknown line → NotFound."""
+    checked; core's default for a line that gives none; unknown line → NotFound."""
+    line = line_of(code)
     reg = registry()
-    if code not in reg.service_lines:
-        raise NotFound(Msg("There is no service line {code!r}.",
-                           "没有业务线 {code!r}。").format(code=code))
-    return _questionnaire_of(reg.pm, code, reg.owners[code])
+    return _questionnaire_of(reg.pm, line, reg.owners[code])
 
 
 # ------------------------------------------------------------------------------ matching
 
 
 def matching_rules(code: str) -> list:
-    """Hard rules plugins add for orders of line ``code`` (collected from every plugin)."""
-    return [rule for _name, answer in _answers(registry().pm, "register_matching_rules",
-                                               service_line=code) for rule in (answer or ())]
+    """Hard rules for orders of line ``code``: the line's own, then those any plugin adds
+    through ``register_matching_rules``."""
+    line = registry().service_lines.get(code)
+    own = line.get_matching_rules() if line is not None else []
+    return own + [rule for _name, answer in _answers(registry().pm, "register_matching_rules",
+                                                     service_line=code)
+                  for rule in (answer or ())]
 
 
 def score_parts(code: str) -> list:
-    """Score parts plugins add for orders of line ``code`` (collected from every plugin)."""
-    return [part for _name, answer in _answers(registry().pm, "register_score_parts",
-                                               service_line=code) for part in (answer or ())]
+    """Score parts for orders of line ``code``: the line's own, then those any plugin
+    adds through ``register_score_parts``."""
+    line = registry().service_lines.get(code)
+    own = line.get_score_parts() if line is not None else []
+    return own + [part for _name, answer in _answers(registry().pm, "register_score_parts",
+                                                     service_line=code)
+                  for part in (answer or ())]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from .money import quantize
@@ -20,25 +20,6 @@ class CredentialKind:
     name_zh: str
     name_en: str
     expires: bool = True
-
-
-@dataclass(frozen=True)
-class ServiceLine:
-    """A service line (业务线) a plugin owns: cleaning, maternity nurse, …
-
-    ``required_credentials``: codes of the credential kinds a worker must hold, valid,
-    to be sent on an order of this line. ``credential_kinds``: kinds this line
-    introduces (skill certificates); core already knows ``health_certificate`` and
-    ``platform_certification``.
-    """
-
-    code: str
-    name_zh: str
-    name_en: str
-    required_credentials: tuple[str, ...] = ()
-    credential_kinds: tuple[CredentialKind, ...] = field(default_factory=tuple)
-    description_zh: str = ""
-    description_en: str = ""
 
 
 #: Credentials core knows without any plugin.

@@ -36,7 +36,10 @@ class PluginSchema(Schema):
 
 def _line(line) -> dict:
     owner = plugin_of(line.code)
-    return {**line.__dict__, "plugin": owner, "plugin_version": registry().plugins[owner].version}
+    return {"code": line.code, "name_zh": line.name_zh, "name_en": line.name_en,
+            "description_zh": line.description_zh, "description_en": line.description_en,
+            "required_credentials": list(line.required_credentials), "plugin": owner,
+            "plugin_version": registry().plugins[owner].version}
 
 
 @blp.route("/service-lines")
