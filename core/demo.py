@@ -45,11 +45,14 @@ HOMETOWNS = (("安徽阜阳", "341202", "皖北话"), ("河南信阳", "411502",
 DISTRICTS = ("朝阳区", "海淀区", "东城区", "西城区", "丰台区", "通州区", "昌平区")
 STREETS = ("望京西路", "中关村大街", "安定门内大街", "金融街", "方庄路", "新华大街", "回龙观东大街")
 
-#: service lines a demo worker does, cycled so each line gets about ten workers
-LINE_SETS = (("cleaning",), ("maternity_nurse",), ("child_massage",), ("nanny",),
-             ("maternity_nurse", "nanny"), ("cleaning", "nanny"))
-SKILL_OF = {"maternity_nurse": "maternity_care", "nanny": "infant_care",
-            "child_massage": "child_massage"}
+def line_sets(codes: list[str]) -> list[tuple[str, ...]]:
+    """The service lines demo workers do, cycled over the workers: each loaded line
+    alone, then the last line with the second and with the first (a 育婴师 who is also a
+    月嫂, a 保洁 who also looks after children, with the shipped lines)."""
+    sets: list[tuple[str, ...]] = [(code,) for code in codes]
+    if len(codes) >= 3:
+        sets += [(codes[1], codes[-1]), (codes[0], codes[-1])]
+    return sets
 
 
 def id_number(area: str, birth: dt.date, serial: int, female: bool = True) -> str:
@@ -87,14 +90,19 @@ def _staff():
 
 
 def _workers(rng: random.Random, actor, today: dt.date, count: int = 40) -> int:
+    from .plugins import service_lines
+    from .types import CORE_CREDENTIAL_KINDS
     from .workers.credentials import add_credential
     from .workers.service import create_worker
 
     grades = ("junior", "silver", "gold", "platinum", "diamond", "crown")
+    loaded = service_lines()
+    sets = line_sets(list(loaded))
+    core_kinds = {kind.code for kind in CORE_CREDENTIAL_KINDS}
     for i in range(count):
         hometown, area, dialect = HOMETOWNS[i % len(HOMETOWNS)]
         birth = dt.date(1968 + i % 25, 1 + i % 12, 1 + (i * 7) % 28)
-        lines = LINE_SETS[i % len(LINE_SETS)]
+        lines = sets[i % len(sets)]
         worker = create_worker({
             "name": SURNAMES[i % len(SURNAMES)] + GIVEN[(i * 3) % len(GIVEN)],
             "id_number": id_number(area, birth, i + 1),
@@ -106,14 +114,14 @@ def _workers(rng: random.Random, actor, today: dt.date, count: int = 40) -> int:
         if health:
             add_credential(worker, {"kind": "health_certificate", "number": f"JK{2026}{i:05d}",
                                     "issued_on": health[0], "expires_on": health[1]}, actor)
-        if any(line != "child_massage" for line in lines):
+        if any("platform_certification" in loaded[line].required_credentials
+               for line in lines):
             add_credential(worker, {"kind": "platform_certification", "number": f"58DJ{i:06d}",
                                     "issued_on": today - dt.timedelta(days=200),
                                     "expires_on": today + dt.timedelta(days=500 - i * 9),
                                     "certification_status": "certified"}, actor)
-        for line in lines:
-            skill = SKILL_OF.get(line)
-            if skill:
+        for line in lines:  # the skill certificates the line requires
+            for skill in (k for k in loaded[line].required_credentials if k not in core_kinds):
                 add_credential(worker, {"kind": skill, "number": f"ZS{line[:2].upper()}{i:05d}",
                                         "issued_on": today - dt.timedelta(days=700),
                                         "expires_on": today + dt.timedelta(days=400 + i * 5)},
@@ -148,7 +156,9 @@ def _trainees(rng: random.Random, today: dt.date, count: int = 12) -> int:
     from .trainees.registration import import_sheet
 
     rows = ["登记日期,姓名,性别,身份证号,手机号,籍贯,意向工种,备注"]
-    intentions = ("保洁", "月嫂", "育婴师", "小儿推拿")
+    from .plugins import service_lines
+
+    intentions = [line.name_zh for line in service_lines().values()] or ["保洁"]
     for i in range(count):
         hometown, area, _ = HOMETOWNS[(i + 3) % len(HOMETOWNS)]
         birth = dt.date(1980 + i % 15, 1 + (i * 5) % 12, 2 + i % 26)
@@ -159,10 +169,6 @@ def _trainees(rng: random.Random, today: dt.date, count: int = 12) -> int:
     sheet = io.BytesIO(("\ufeff" + "\n".join(rows) + "\n").encode("utf-8"))
     result = import_sheet(sheet, "demo-registration.csv", today=today)
     return result.counts["created"]
-
-
-#: intake fields that carry an order's first day, tried in order
-_DAY_FIELDS = ("preferred_date", "start_date", "expected_delivery_date")
 
 
 def _locations(rng: random.Random) -> None:
@@ -179,24 +185,24 @@ def _orders(users: dict, today: dt.date, per_line: int = 2) -> int:
     sample intake (the plugin contract's ``SAMPLE_INTAKE``), so matching can be tried
     at once."""
     import copy
-    import sys
 
     from .customers.models import Customer
     from .errors import DomainError
     from .orders.service import create_order, transition
-    from .plugins import intake_schema, service_lines
+    from .plugins import service_lines
 
     actor = users["dispatcher"]
     customers = list(db.session.scalars(sa.select(Customer).where(
         Customer.confidentiality == "normal").order_by(Customer.id)))
     made = 0
-    for n, line in enumerate(sorted(service_lines())):
-        sample = getattr(sys.modules[intake_schema(line).__module__], "SAMPLE_INTAKE", None)
-        if not sample or not customers:
+    lines = service_lines()
+    for n, line in enumerate(sorted(lines)):
+        samples = lines[line].sample_intakes
+        if not samples or not customers:
             continue
         for i in range(per_line):
-            raw = copy.deepcopy(sample)
-            for name in _DAY_FIELDS:
+            raw = copy.deepcopy(samples[0])
+            for name in lines[line].start_date_fields:
                 if name in raw:
                     raw[name] = (today + dt.timedelta(days=5 + i * 3 + n)).isoformat()
             customer = customers[(n * per_line + i) % len(customers)]

@@ -180,7 +180,7 @@ class AgreementText:
 @dataclass(frozen=True)
 class VisitSlot:
     """One visit (上门) a service line plans for an order, e.g. each 保洁 visit of a weekly
-    cleaning (returned by the line's plugin from ``plan_visits``).
+    保洁 order (returned by the line's ``plan_visits``).
 
     ``starts_at``/``ends_at``: the time slot. Naive datetimes are business time
     (Asia/Shanghai), so a plugin needs no clock or zone; aware ones are taken as they

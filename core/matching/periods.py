@@ -3,6 +3,12 @@
 Live-in lines (月嫂, 育婴师) take whole business days: from 00:00 of the first day to
 00:00 after the last (Asia/Shanghai). Visit lines (保洁, 小儿推拿) take a time slot: the
 preferred date and time of the intake for the line's slot length.
+
+What is line-specific — where the first day is read from, the slot length, the term
+field and the default term — comes from the line's object (:class:`core.ServiceLine`:
+``start_date_fields``, ``slot_hours``, ``term_days_field``, ``default_term_days``,
+with the defaults documented there); config ``MATCHING_SLOT_HOURS`` and
+``MATCHING_TERM_DAYS`` (dicts by line code) override the slot hours and default term.
 """
 from __future__ import annotations
 
@@ -11,14 +17,8 @@ from dataclasses import dataclass
 
 from flask import current_app
 
+from ..servicelines.base import ServiceLine
 from ..timeutil import SHANGHAI
-
-#: Hours of one visit or session per line (config ``MATCHING_SLOT_HOURS`` overrides).
-SLOT_HOURS = {"cleaning": 4, "child_massage": 1}
-#: Days of a live-in term when the intake names none (config ``MATCHING_TERM_DAYS``).
-TERM_DAYS = {"maternity_nurse": 26, "nanny": 30}
-#: intake fields that give the first day of service, tried in order
-_DATE_FIELDS = ("preferred_date", "start_date", "expected_delivery_date")
 
 
 @dataclass(frozen=True)
@@ -44,8 +44,12 @@ class Period:
         return self.starts_at < other.ends_at and other.starts_at < self.ends_at
 
 
-def _cfg(name: str, default: dict) -> dict:
-    return {**default, **current_app.config.get(name, {})}
+def _line(code: str) -> ServiceLine:
+    """The loaded line of ``code``, or a line of defaults when none is loaded (an order
+    of a line whose plugin was disabled)."""
+    from ..plugins import service_line
+
+    return service_line(code) or ServiceLine(code=code)
 
 
 def day_start(day: dt.date) -> dt.datetime:
@@ -64,32 +68,24 @@ def slot(day: dt.date, at: dt.time, hours: float) -> Period:
     return Period(start, start + dt.timedelta(hours=hours))
 
 
-def _date(value) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value)) if value else None
-    except ValueError:
-        return None
-
-
 def order_period(order, from_day: dt.date | None = None) -> Period | None:
     """The period an order takes (上户 … 下户, or the visit slot); ``None`` if unknown.
 
     ``from_day`` starts it later (换人: the new worker from the change date)."""
     intake = order.intake or {}
-    line = order.service_line
-    first = order.start_date or next(
-        (d for d in (_date(intake.get(f)) for f in _DATE_FIELDS) if d), None)
+    code = order.service_line
+    line = _line(code)
+    first = order.start_date or line.first_day(intake)
     if first is None:
         return None
-    if line in SLOT_HOURS or "preferred_time" in intake:
-        at = dt.time.fromisoformat(str(intake.get("preferred_time") or "09:00"))
-        hours = _cfg("MATCHING_SLOT_HOURS", SLOT_HOURS).get(line, 2)
-        return slot(first, at, hours)
+    hours = line.slot_hours_for(intake)
+    if hours is not None:
+        hours = current_app.config.get("MATCHING_SLOT_HOURS", {}).get(code, hours)
+        return slot(first, line.slot_start(intake), hours)
     last = order.end_date
     if last is None:
-        term = intake.get("term_days") or _cfg("MATCHING_TERM_DAYS", TERM_DAYS).get(line, 30)
+        term = line.term_days(intake) or current_app.config.get(
+            "MATCHING_TERM_DAYS", {}).get(code, line.default_term_days)
         last = first + dt.timedelta(days=int(term) - 1)
     if from_day and from_day > first:
         first = from_day

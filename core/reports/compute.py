@@ -77,7 +77,7 @@ def pair_key(dispatcher_col, line_col):
 
 
 def split_pair(key: str) -> tuple[int | None, str | None]:
-    """``'12|cleaning'`` → ``(12, 'cleaning')``; empty parts are None."""
+    """``'12|<line>'`` → ``(12, '<line>')``; empty parts are None."""
     dispatcher, _, line = str(key).partition(PAIR_SEP)
     return (int(dispatcher) if dispatcher else None), (line or None)
 

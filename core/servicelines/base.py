@@ -15,6 +15,7 @@ attribute / method              default
 ``required_credentials``        ``()`` — any worker of the line may be sent
 ``credential_kinds``            ``()`` — the line introduces no certificate kind
 ``job_words``                   ``()`` — only ``name_zh`` names the line on a trainee's sheet
+``service_sheet_title``         ``None`` — a visit's printed sheet is titled 上户表
 ``sample_intakes``              ``SAMPLE_INTAKE`` of the intake schema's module, if any
 ``price_table_schema``          ``None`` — :meth:`check_price_table` then checks only what
                                 every table has (:class:`core.PriceTableSchema`)
@@ -57,6 +58,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from marshmallow import Schema
 
     from ..followups.rules import FollowupRules
+    from ..messages import Msg
     from ..surveys.questionnaire import Questionnaire
 
 #: where an order's first day is read from, tried in order, when a line names none
@@ -87,6 +89,8 @@ class ServiceLine:
     credential_kinds: tuple[CredentialKind, ...] = ()
     #: words on a trainee's registration sheet (意向工种) meaning this line, beyond name_zh
     job_words: tuple[str, ...] = ()
+    #: the title of a visit's printed service sheet (a ``core.Msg``); None: "上户表"
+    service_sheet_title: Msg | None = None
 
     #: the intake schema CLASS (a :class:`core.IntakeSchema` subclass)
     intake_schema: type[Schema] | None = None

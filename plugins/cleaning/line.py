@@ -1,5 +1,5 @@
 """The cleaning (保洁) service line: one object that answers everything core asks."""
-from core import CredentialKind, ServiceLine
+from core import CredentialKind, Msg, ServiceLine
 
 from . import CODE, NAME_EN, NAME_ZH, followups, pricing, surveys, visits
 from .price_table import CleaningPriceTableSchema, default_table
@@ -21,6 +21,7 @@ class CleaningLine(ServiceLine):
     required_credentials = ("health_certificate", "platform_certification")
     credential_kinds = (CLEANING_TRAINING,)
     job_words = ("保洁", "家务保洁", "开荒保洁", "钟点工")
+    service_sheet_title = Msg("Cleaning service sheet", "保洁服务上户表")
 
     intake_schema = CleaningIntakeSchema
     price_table_schema = CleaningPriceTableSchema
