@@ -47,11 +47,12 @@ STREETS = ("望京西路", "中关村大街", "安定门内大街", "金融街",
 
 def line_sets(codes: list[str]) -> list[tuple[str, ...]]:
     """The service lines demo workers do, cycled over the workers: each loaded line
-    alone, then the last line with the second and with the first (a 育婴师 who is also a
-    月嫂, a 保洁 who also looks after children, with the shipped lines)."""
+    alone (by code), then the last line by code with each of the two before it (with the
+    shipped lines: a 育婴师 who is also a 月嫂, a 保洁 who also looks after children)."""
+    codes = sorted(codes)
     sets: list[tuple[str, ...]] = [(code,) for code in codes]
     if len(codes) >= 3:
-        sets += [(codes[1], codes[-1]), (codes[0], codes[-1])]
+        sets += [(codes[-2], codes[-1]), (codes[-3], codes[-1])]
     return sets
 
 

@@ -1,11 +1,22 @@
-"""THE plugin contract of Jiazheng: every hook a service-line plugin may implement.
+"""THE plugin contract of Jiazheng: the hooks a plugin may implement, and its version.
 
-Conventions (see docs/plugins.md for the author's guide with examples):
+Contract 2 (see docs/plugins.md for the author's guide with examples):
 
-- ``register_*`` hooks return objects to add; results of all plugins are collected.
-- ``get_*`` hooks ask the one plugin that owns a service line; core collects the
-  answers and raises a clear error on none or several (never ``firstresult``).
-- ``*_changed`` / ``*_created`` hooks are broadcasts; their return values are ignored.
+- A service line is ONE object, a :class:`core.ServiceLine` subclass, returned by
+  ``register_service_lines``. Everything core asks about one line (intake schema, price
+  table, quote, order policy, service period, visits, sessions, follow-up rules,
+  questionnaire, matching rules and score parts) is a method or attribute of that
+  object, with documented defaults; core picks the object by its code.
+- Hooks remain for what is not one line's: discovery (``register_*``, results of all
+  plugins collected) and broadcasts (``handle_*``, every plugin called, return values
+  ignored). Names are verb-first.
+- :data:`CONTRACT_VERSION`: a plugin says which contract it is written for with a
+  module (or object) attribute ``JIAZHENG_CONTRACT = "2.0"``; a plugin written for
+  another MAJOR version is refused at start-up with a message. A plugin that says
+  nothing is taken as written for this version.
+- Hooks of contract 1 that were renamed or replaced by the line object keep working
+  through contract 2 with a :class:`ContractDeprecationWarning` (pluggy's
+  ``warn_on_impl``, at registration), and go in contract 3.
 
 Hooks are always called with keyword arguments, only from the facade functions in
 :mod:`core.plugins`. Plugins refuse by raising a typed core exception, never by
@@ -14,17 +25,38 @@ returning a sentinel.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import pluggy
 from marshmallow import Schema
 
 from .servicelines.base import ServiceLine
-from .types import OrderPolicy, Quote, SessionPackage, VisitSlot
+from .types import MatchingRule, OrderPolicy, Quote, ScorePart, SessionPackage, VisitSlot
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .followups.channels import NotificationChannel
+    from .followups.rules import FollowupRules
+    from .surveys.questionnaire import Questionnaire
 
 PROJECT = "jiazheng"
+#: the version of this plugin contract: MAJOR.MINOR; a plugin written for another major
+#: version is refused at start-up
+CONTRACT_VERSION = "2.0"
+CONTRACT_MAJOR = int(CONTRACT_VERSION.split(".")[0])
 
 hookspec = pluggy.HookspecMarker(PROJECT)
 hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+class ContractDeprecationWarning(DeprecationWarning):
+    """A plugin implements a hook of an older contract that still works in this major
+    version but goes in the next one."""
+
+
+def _deprecated(old: str, instead: str) -> ContractDeprecationWarning:
+    return ContractDeprecationWarning(
+        f"the hook {old!r} of plugin contract 1 is deprecated and goes in contract "
+        f"{CONTRACT_MAJOR + 1}: {instead} (see docs/plugins.md)")
 
 
 # --------------------------------------------------------------------------- registration
@@ -42,14 +74,17 @@ def register_service_lines() -> list[ServiceLine]:
     """
 
 
-# --------------------------------------------------------------------- intake and pricing
+# ------------------------------------------------- contract 1: per-line hooks (deprecated)
 #
-# Owned answers: for a given ``service_line`` only the plugin that registered that
-# line answers; every other plugin returns ``None``. Core collects the answers and
-# refuses zero or several (at start-up for the intake schema and price table).
+# Before contract 2 a line's answers came from these hooks, every plugin asked and the
+# owner answering for ``service_line`` (others returning ``None``). They still work
+# for a line registered as a plain ``ServiceLine(code=..., name_zh=..., name_en=...)``
+# record, with a ContractDeprecationWarning; a plugin answering one for a line it does
+# not own is refused. Write a ServiceLine subclass instead.
 
 
-@hookspec
+@hookspec(warn_on_impl=_deprecated(
+    "get_intake_schema", "set ``intake_schema`` on your ServiceLine subclass"))
 def get_intake_schema(service_line: str) -> type[Schema] | None:
     """Return the intake schema CLASS (a :class:`core.forms.IntakeSchema` subclass) of
     ``service_line`` if this plugin owns it, else ``None``.
@@ -80,7 +115,8 @@ def get_intake_schema(service_line: str) -> type[Schema] | None:
     """
 
 
-@hookspec
+@hookspec(warn_on_impl=_deprecated(
+    "get_price_table", "override ServiceLine.default_price_table"))
 def get_price_table(service_line: str) -> dict | None:
     """Return the DEFAULT price table (价目表) of ``service_line`` if this plugin owns it,
     else ``None``.
@@ -92,7 +128,8 @@ def get_price_table(service_line: str) -> dict | None:
     """
 
 
-@hookspec
+@hookspec(warn_on_impl=_deprecated(
+    "validate_price_table", "set ``price_table_schema`` or override ServiceLine.check_price_table"))
 def validate_price_table(service_line: str, table: dict) -> bool | None:
     """Check an (edited) price table of ``service_line`` if this plugin owns it.
 
@@ -102,7 +139,8 @@ def validate_price_table(service_line: str, table: dict) -> bool | None:
     """
 
 
-@hookspec
+@hookspec(warn_on_impl=_deprecated(
+    "get_quote", "override ServiceLine.quote"))
 def get_quote(service_line: str, intake: dict, price_table: dict) -> Quote | None:
     """Price an intake of ``service_line`` from ``price_table`` if this plugin owns it,
     else ``None``.
@@ -119,7 +157,8 @@ def get_quote(service_line: str, intake: dict, price_table: dict) -> Quote | Non
 # --------------------------------------------------------------------------------- orders
 
 
-@hookspec
+@hookspec(warn_on_impl=_deprecated(
+    "get_order_policy", "override ServiceLine.order_policy"))
 def get_order_policy(service_line: str, price_table: dict) -> OrderPolicy | None:
     """Return the :class:`core.types.OrderPolicy` of ``service_line`` if this plugin owns
     it, else ``None``.
@@ -134,38 +173,11 @@ def get_order_policy(service_line: str, price_table: dict) -> OrderPolicy | None
     """
 
 
-@hookspec
-def order_state_changed(order_id: int, service_line: str, from_state: str,
-                        to_state: str) -> None:
-    """Broadcast: an order moved from ``from_state`` to ``to_state`` (e.g. ``contracted``
-    → ``in_service`` on the 上户 date). Every plugin is called; return values are ignored.
-
-    Called inside the transaction that records the change, after the order row is
-    written: rows a listener adds to ``core.extensions.db.session`` are committed with
-    the change, and raising refuses the change as a whole. Read the order by
-    ``order_id`` for its facts. States are those of ``core.orders.models.STATES``.
-    """
-
-
-@hookspec
-def order_period_changed(order_id: int, service_line: str, previous_start: dt.date | None,
-                         previous_end: dt.date | None, start_date: dt.date | None,
-                         end_date: dt.date | None) -> None:
-    """Broadcast: an order's service period moved (上户 ``start_date`` and/or 下户
-    ``end_date``; ``previous_*`` are the dates before, ``None`` when not set). Every
-    plugin is called; return values are ignored.
-
-    Called inside the transaction that moves the dates (after the order row is written),
-    like :func:`order_state_changed`: rows you add commit with the move, and raising
-    refuses the move as a whole (core's own listeners move the worker's booking — 409
-    when she is busy then — and re-plan the follow-ups).
-    """
-
-
 # --------------------------------------------------------------------------- appointments
 
 
-@hookspec
+@hookspec(warn_on_impl=_deprecated(
+    "plan_visits", "override ServiceLine.plan_visits"))
 def plan_visits(service_line: str, intake: dict) -> list[VisitSlot] | None:
     """Return the visits (上门) an order of ``service_line`` needs, as a list of
     :class:`core.types.VisitSlot` (time slot and tasks), if this plugin owns the line and
@@ -180,7 +192,8 @@ def plan_visits(service_line: str, intake: dict) -> list[VisitSlot] | None:
     """
 
 
-@hookspec
+@hookspec(warn_on_impl=_deprecated(
+    "get_session_package", "override ServiceLine.session_package"))
 def get_session_package(service_line: str, intake: dict) -> SessionPackage | None:
     """Return what a customer bought of ``service_line`` when its orders are served in
     sessions (小儿推拿: a single session or a package of N), as a
@@ -196,8 +209,9 @@ def get_session_package(service_line: str, intake: dict) -> SessionPackage | Non
 # ----------------------------------------------------------------------------- follow-ups
 
 
-@hookspec
-def get_followup_rules(service_line: str):
+@hookspec(warn_on_impl=_deprecated(
+    "get_followup_rules", "set ``followup_rules`` on your ServiceLine subclass"))
+def get_followup_rules(service_line: str) -> FollowupRules | None:
     """Return the follow-up rules (回访规则) of ``service_line`` as one
     :class:`core.FollowupRules` if this plugin owns the line, else ``None``.
 
@@ -212,8 +226,9 @@ def get_followup_rules(service_line: str):
     """
 
 
-@hookspec
-def get_survey_questionnaire(service_line: str):
+@hookspec(warn_on_impl=_deprecated(
+    "get_survey_questionnaire", "set ``questionnaire`` on your ServiceLine subclass"))
+def get_survey_questionnaire(service_line: str) -> Questionnaire | None:
     """Return the satisfaction questionnaire (满意度调查问卷) of ``service_line`` as one
     :class:`core.Questionnaire` if this plugin owns the line, else ``None``.
 
@@ -230,7 +245,7 @@ def get_survey_questionnaire(service_line: str):
 
 
 @hookspec
-def register_notification_channels():
+def register_notification_channels() -> list[NotificationChannel]:
     """Return notification channels (:class:`core.NotificationChannel` instances) this
     plugin adds, e.g. SMS or WeChat; results of all plugins are collected.
 
@@ -241,11 +256,59 @@ def register_notification_channels():
     """
 
 
+# ---------------------------------------------------------------------------- broadcasts
+
+
+@hookspec
+def handle_order_state_change(order_id: int, service_line: str, from_state: str,
+                              to_state: str) -> None:
+    """Broadcast: an order moved from ``from_state`` to ``to_state`` (e.g. ``contracted``
+    → ``in_service`` on the 上户 date). Every plugin is called; return values are ignored.
+
+    Called inside the transaction that records the change, after the order row is
+    written: rows a listener adds to ``core.extensions.db.session`` are committed with
+    the change, and raising refuses the change as a whole. Read the order by
+    ``order_id`` for its facts. States are those of ``core.orders.models.STATES``.
+    """
+
+
+@hookspec
+def handle_order_period_change(order_id: int, service_line: str,
+                               previous_start: dt.date | None, previous_end: dt.date | None,
+                               start_date: dt.date | None, end_date: dt.date | None) -> None:
+    """Broadcast: an order's service period moved (上户 ``start_date`` and/or 下户
+    ``end_date``; ``previous_*`` are the dates before, ``None`` when not set). Every
+    plugin is called; return values are ignored.
+
+    Called inside the transaction that moves the dates (after the order row is written),
+    like :func:`handle_order_state_change`: rows you add commit with the move, and raising
+    refuses the move as a whole (core's own listeners move the worker's booking — 409
+    when she is busy then — and re-plan the follow-ups).
+    """
+
+
+@hookspec(warn_on_impl=_deprecated("order_state_changed",
+                                   "rename it handle_order_state_change"))
+def order_state_changed(order_id: int, service_line: str, from_state: str,
+                        to_state: str) -> None:
+    """Deprecated name of :func:`handle_order_state_change` (contract 1); still called,
+    after the listeners of the new name, with the same arguments."""
+
+
+@hookspec(warn_on_impl=_deprecated("order_period_changed",
+                                   "rename it handle_order_period_change"))
+def order_period_changed(order_id: int, service_line: str, previous_start: dt.date | None,
+                         previous_end: dt.date | None, start_date: dt.date | None,
+                         end_date: dt.date | None) -> None:
+    """Deprecated name of :func:`handle_order_period_change` (contract 1); still called,
+    after the listeners of the new name, with the same arguments."""
+
+
 # ------------------------------------------------------------------------------ matching
 
 
 @hookspec
-def register_matching_rules(service_line: str):
+def register_matching_rules(service_line: str) -> list[MatchingRule] | None:
     """Return hard rules (:class:`core.MatchingRule`) this plugin adds to matching for
     orders of ``service_line`` (e.g. twins experience for 月嫂 of twins), or ``None``/
     ``[]``. Results of all plugins are collected; a worker failing any rule is not a
@@ -254,7 +317,7 @@ def register_matching_rules(service_line: str):
 
 
 @hookspec
-def register_score_parts(service_line: str):
+def register_score_parts(service_line: str) -> list[ScorePart] | None:
     """Return score parts (:class:`core.ScorePart`) this plugin adds to the matching
     score for orders of ``service_line``, or ``None``/``[]``. Results of all plugins are
     collected; each part is shown with its value on the candidate list. Codes must not

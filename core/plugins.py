@@ -33,7 +33,7 @@ from .types import (
 ENTRY_POINT_GROUP = "jiazheng.plugins"
 EXTENSION_KEY = "jiazheng.plugins"
 #: Core modules implementing hooks like a plugin (e.g. the follow-up engine listens to
-#: ``order_state_changed``); registered first, not listed as plugins, never disabled.
+#: ``handle_order_state_change``); registered first, not listed as plugins, never disabled.
 CORE_HOOK_MODULES = ("core.followups.hooks", "core.matching.hooks")
 
 
@@ -75,6 +75,30 @@ def _version_of(plugin: object, dist: metadata.Distribution | None) -> str:
     return dist.version if dist else "unknown"
 
 
+def contract_of(plugin: object) -> str | None:
+    """The plugin contract a plugin says it is written for (``JIAZHENG_CONTRACT``)."""
+    declared = getattr(plugin, "JIAZHENG_CONTRACT", None)
+    return None if declared is None else str(declared)
+
+
+def _check_contract(name: str, plugin: object) -> None:
+    """Refuse a plugin written for another major version of the plugin contract."""
+    declared = contract_of(plugin)
+    if declared is None:
+        return  # taken as written for this version
+    major, _, minor = declared.partition(".")
+    if not (major.isdigit() and (not minor or minor.isdigit())):
+        raise PluginError(f"plugin {name!r} declares JIAZHENG_CONTRACT = {declared!r}, not a "
+                          "version like \"2.0\"")
+    if int(major) != hookspecs.CONTRACT_MAJOR:
+        raise PluginError(
+            f"plugin {name!r} is written for plugin contract {declared}, but this Jiazheng "
+            f"implements contract {hookspecs.CONTRACT_VERSION}: a plugin loads only with "
+            f"the same major version; upgrade the plugin to contract "
+            f"{hookspecs.CONTRACT_MAJOR}.x (see docs/plugins.md) or disable it with "
+            "JIAZHENG_DISABLED_PLUGINS")
+
+
 def build_plugin_manager(disabled: tuple[str, ...] = (),
                          extra: list[tuple[str, object]] | None = None) -> PluginRegistry:
     """Load plugins from entry points (and ``extra`` (name, object) pairs) and check them."""
@@ -89,12 +113,14 @@ def build_plugin_manager(disabled: tuple[str, ...] = (),
         if ep.name in infos:
             raise PluginError(f"two plugins are named {ep.name!r} (entry point {ep.value})")
         plugin = ep.load()
+        _check_contract(ep.name, plugin)
         pm.register(plugin, name=ep.name)
         infos[ep.name] = PluginInfo(ep.name, _version_of(plugin, ep.dist),
                                     ep.dist.name if ep.dist else None)
     for name, plugin in extra or []:
         if name in disabled:
             continue
+        _check_contract(name, plugin)
         pm.register(plugin, name=name)
         infos[name] = PluginInfo(name, _version_of(plugin, None), None)
     try:
@@ -431,17 +457,21 @@ def order_policy(code: str, price_table: dict | None = None) -> OrderPolicy:
 def notify_order_state_changed(order_id: int, service_line: str, from_state: str,
                                to_state: str) -> None:
     """Tell every plugin that an order changed state (broadcast, inside the transaction)."""
-    registry().pm.hook.order_state_changed(order_id=order_id, service_line=service_line,
-                                           from_state=from_state, to_state=to_state)
+    hook = registry().pm.hook
+    for broadcast in (hook.handle_order_state_change, hook.order_state_changed):
+        broadcast(order_id=order_id, service_line=service_line, from_state=from_state,
+                  to_state=to_state)
 
 
 def notify_order_period_changed(order_id: int, service_line: str, previous_start,
                                 previous_end, start_date, end_date) -> None:
     """Tell every plugin that an order's service period moved (broadcast, inside the
     transaction)."""
-    registry().pm.hook.order_period_changed(
-        order_id=order_id, service_line=service_line, previous_start=previous_start,
-        previous_end=previous_end, start_date=start_date, end_date=end_date)
+    hook = registry().pm.hook
+    for broadcast in (hook.handle_order_period_change, hook.order_period_changed):
+        broadcast(order_id=order_id, service_line=service_line,
+                  previous_start=previous_start, previous_end=previous_end,
+                  start_date=start_date, end_date=end_date)
 
 
 # -------------------------------------------------------------------------- appointments

@@ -1,7 +1,7 @@
 """Core's own hook implementations for follow-ups, registered with every app's plugin
 manager like a plugin (``core.plugins.CORE_HOOK_MODULES``) but never listed or disabled.
 
-Listening to the ``order_state_changed`` broadcast keeps the orders area free of any
+Listening to the ``handle_order_state_change`` broadcast keeps the orders area free of any
 knowledge of follow-ups: an order entering service plans them, a finished one plans
 the 下户 call, a cancelled one cancels what is pending — all inside the order's own
 transaction, so the facts and the plan commit together.
@@ -12,8 +12,8 @@ from ..hookspecs import hookimpl
 
 
 @hookimpl
-def order_state_changed(order_id: int, service_line: str, from_state: str,
-                        to_state: str) -> None:
+def handle_order_state_change(order_id: int, service_line: str, from_state: str,
+                              to_state: str) -> None:
     """Re-plan the order's follow-ups (回访) after its state changed."""
     from . import service
 
@@ -21,8 +21,8 @@ def order_state_changed(order_id: int, service_line: str, from_state: str,
 
 
 @hookimpl
-def order_period_changed(order_id: int, service_line: str, previous_start, previous_end,
-                         start_date, end_date) -> None:
+def handle_order_period_change(order_id: int, service_line: str, previous_start,
+                               previous_end, start_date, end_date) -> None:
     """The order's 上户/下户 moved: re-plan the follow-ups from the new dates."""
     from . import service
 

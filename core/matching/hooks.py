@@ -6,8 +6,8 @@ from ..hookspecs import hookimpl
 
 
 @hookimpl
-def order_state_changed(order_id: int, service_line: str, from_state: str,
-                        to_state: str) -> None:
+def handle_order_state_change(order_id: int, service_line: str, from_state: str,
+                              to_state: str) -> None:
     """Release the order's bookings (释放档期) when it no longer needs them."""
     if to_state != "cancelled" and not (from_state == "interview" and to_state == "matching"):
         return
@@ -21,8 +21,8 @@ def order_state_changed(order_id: int, service_line: str, from_state: str,
 
 
 @hookimpl
-def order_period_changed(order_id: int, service_line: str, previous_start, previous_end,
-                         start_date, end_date) -> None:
+def handle_order_period_change(order_id: int, service_line: str, previous_start,
+                               previous_end, start_date, end_date) -> None:
     """The order's 上户/下户 moved: her booking moves with it (409 if she is busy then)."""
     from ..extensions import db
     from ..orders.models import Order

@@ -2,7 +2,7 @@
 the three-party contract, payments and exceptions needing a supervisor's approval.
 
 Hook points for other areas (see docs/orders.md): :func:`core.orders.lifecycle.guard`
-adds a condition to entering a state; the ``order_state_changed`` plugin hook hears every
+adds a condition to entering a state; the ``handle_order_state_change`` plugin hook hears every
 move inside its transaction; :func:`core.orders.events.add_event` records a fact in an
 order's history.
 """

@@ -11,7 +11,7 @@ one transaction with one history entry and one audit event:
   new 下户; on a line priced by the term's days (月嫂) a term whose length changed is
   re-quoted from the price table (:func:`_reprice`: a draft takes the new amounts, a
   signed version is superseded by a new version to be signed);
-- the broadcast ``order_period_changed`` moves the rest inside the same transaction: the
+- the broadcast ``handle_order_period_change`` moves the rest inside the same transaction: the
   bookings of the worker's time (core matching: 409 ``double_booking`` if she is busy in
   the new period — the move is then refused as a whole) and the pending follow-ups
   (core follow-ups: re-planned from the new dates).

@@ -319,12 +319,12 @@ def transition(order: Order, to_state: str, version: int, actor_id: int, *,
                note: str = "", finish_reason: str = "", start_reason: str = "") -> Order:
     """Move an order to ``to_state`` if the lifecycle allows it and its facts are there
     (else 409 saying why); kept in its history and broadcast to plugins
-    (``order_state_changed``) inside the same transaction.
+    (``handle_order_state_change``) inside the same transaction.
 
     Finishing (下户) needs the end date today or past — a later one only with
     ``finish_reason``, kept in the history. A 上户/下户 date given with the move that
     differs from the order's is a move of its service period too: the worker's booking
-    follows (``order_period_changed``; 409 if she is busy then).
+    follows (``handle_order_period_change``; 409 if she is busy then).
 
     Entering service on a 上户 date before the signed contract's start needs
     ``start_reason`` (422 naming ``start_date`` otherwise), kept in the history."""

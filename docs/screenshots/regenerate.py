@@ -34,7 +34,7 @@ SHOTS = (  # (file stem, who, path)
 def _order_in_service(app) -> int:
     """A demo 育婴师 order with her worker assigned through the API, then put in service
     three days ago the way the follow-up tests do it (state and 上户 date set, the
-    ``order_state_changed`` broadcast sent), so its first calls are due — the contract and
+    ``handle_order_state_change`` broadcast sent), so its first calls are due — the contract and
     interview steps are not what these pictures show."""
     import sqlalchemy as sa
 

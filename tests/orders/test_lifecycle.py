@@ -12,6 +12,10 @@ from tests.conftest import make_test_app
 from .conftest import advance, assign, fetch, move, signed_contract
 from .helpers import LINES, day, make_customer, make_worker
 
+#: this module's test plugins use hooks of plugin contract 1 on purpose: they check that
+#: those hooks keep working (and refusing strangers) through contract 2
+pytestmark = pytest.mark.filterwarnings("ignore::core.hookspecs.ContractDeprecationWarning")
+
 SIMPLE = OrderPolicy()
 WITH_CONTRACT = OrderPolicy(needs_interview=True, needs_contract=True)
 

@@ -12,6 +12,10 @@ from core.plugins import PluginError
 from plugins.cleaning.schemas import SAMPLE_INTAKE, CleaningIntakeSchema
 from tests.conftest import make_test_app
 
+#: this module's test plugins use hooks of plugin contract 1 on purpose: they check that
+#: those hooks keep working (and refusing strangers) through contract 2
+pytestmark = pytest.mark.filterwarnings("ignore::core.hookspecs.ContractDeprecationWarning")
+
 
 class Stranger:
     """A test plugin that answers for the cleaning line it does not own."""

@@ -11,6 +11,10 @@ from core.surveys.questionnaire import DEFAULT, problems, read
 from tests.conftest import make_test_app
 from tests.service_lines.test_plugin_contract import SilentIroning
 
+#: this module's test plugins use hooks of plugin contract 1 on purpose: they check that
+#: those hooks keep working (and refusing strangers) through contract 2
+pytestmark = pytest.mark.filterwarnings("ignore::core.hookspecs.ContractDeprecationWarning")
+
 
 class Laundry(SilentIroning):
     """A test-only line (the contract tests' ``ironing``) that gives no questionnaire."""
