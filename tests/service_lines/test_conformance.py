@@ -1,77 +1,107 @@
-"""Every registered service line, end to end: intake form, sample quote, default table.
+"""The conformance check of core.testing, run over the four shipped lines and the example,
+and over deliberately broken lines that must fail with messages saying what to fix."""
+from __future__ import annotations
 
-The lines come from a real registry (the entry points an app loads), so a new
-service line is checked without touching this file.
-"""
-import json
 import sys
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
-from core import IntakeSchema, Quote
-from core import plugins as facade
-from core.forms import describe_schema
-from core.plugins import build_plugin_manager
+from core import CredentialKind, MatchingRule, Msg, Quote, QuoteLine, ServiceLine
+from core.testing import assert_conforms, problems_of
+from plugins.child_massage.line import ChildMassageLine
+from plugins.cleaning.line import CleaningLine
+from plugins.cleaning.schemas import CleaningIntakeSchema
+from plugins.maternity_nurse.line import MaternityNurseLine
+from plugins.nanny.line import NannyLine
 
-LINES = sorted(build_plugin_manager().service_lines)
-
-
-def test_the_four_shipped_lines_are_registered():
-    assert {"cleaning", "child_massage", "maternity_nurse", "nanny"} <= set(LINES)
-
-
-def _walk(specs):
-    for spec in specs:
-        yield spec
-        yield from _walk(spec.get("fields", []))
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "jiazheng-elderly-care"
 
 
-@pytest.mark.parametrize("code", LINES)
-def test_intake_form_labels_every_field_in_chinese_and_english(app, code):
-    with app.app_context():
-        schema = facade.intake_schema(code)
-    assert issubclass(schema, IntakeSchema)
-    specs = describe_schema(schema)
-    json.dumps(specs)  # plain data, ready for a template or the API
-    for spec in _walk(specs):
-        assert spec["label_zh"] and spec["label_en"], spec["name"]
-        assert spec["label_zh"] != spec["name"]
-        for choice in spec.get("choices", []):
-            assert choice["zh"] and choice["en"]
+def _example_line():
+    if str(EXAMPLE) not in sys.path:
+        sys.path.insert(0, str(EXAMPLE))
+    from jiazheng_elderly_care.line import ElderlyCareLine
+
+    return ElderlyCareLine()
 
 
-@pytest.mark.parametrize("code", LINES)
-def test_sample_intake_loads_and_quotes_a_positive_total_its_lines_sum_to(app, code):
-    with app.app_context():
-        schema = facade.intake_schema(code)
-        sample = sys.modules[schema.__module__].SAMPLE_INTAKE
-        quote = facade.quote(code, schema().load(sample))
-    assert isinstance(quote, Quote) and quote.service_line == code
-    assert quote.total > 0 and quote.currency == "CNY"
-    assert sum(line.amount for line in quote.lines) == quote.total
-    assert all(line.label_zh and line.label_en for line in quote.lines)
-    assert quote.table_floor is None or Decimal("0") < quote.table_floor <= quote.total
-    json.dumps(quote.as_dict())
+@pytest.mark.parametrize("make", [CleaningLine, MaternityNurseLine, ChildMassageLine,
+                                  NannyLine, _example_line],
+                         ids=["cleaning", "maternity_nurse", "child_massage", "nanny",
+                              "elderly_care"])
+def test_every_shipped_line_and_the_example_conform(make):
+    assert_conforms(make())
 
 
-@pytest.mark.parametrize("code", LINES)
-def test_default_price_table_is_json_and_passes_its_own_validation(app, code):
-    with app.app_context():
-        table = facade.default_price_table(code)
-        assert json.loads(json.dumps(table)) == table
-        assert facade.check_price_table(code, table) is True
+def _line(amount: str, unit_price: str | None = None):
+    unit_price = unit_price or amount
+
+    class Broken(ServiceLine):
+        code, name_zh, name_en = "ironing", "熨烫", "Ironing"
+        intake_schema = CleaningIntakeSchema
+
+        def default_price_table(self):
+            return {"currency": "CNY", "floor_ratio": "1.00"}
+
+        def quote(self, intake, price_table):
+            line = QuoteLine("熨烫", "Ironing", Decimal(1), "visit", Decimal(unit_price),
+                             Decimal(amount))
+            return Quote("ironing", Decimal(amount), (line,))
+
+    return Broken()
 
 
-@pytest.mark.parametrize("code", LINES)
-def test_questionnaire_is_valid_and_a_content_answer_reads_satisfied(app, code):
-    from core.surveys.questionnaire import problems, read
+def test_a_conforming_minimal_line_has_no_problem():
+    assert problems_of(_line("50.00")) == []
 
-    with app.app_context():
-        q = facade.survey_questionnaire(code)
-    assert problems(q) == []
-    content = {x.code: (5 if x.kind == "stars" else next(
-        (v for v, _zh, _en in x.choices if v not in x.dissatisfied_choices), None)
-        if x.kind == "choice" else "好") for x in q.questions}
-    reading, errors = read(q, content)
-    assert errors == {} and reading.score == 5 and not reading.dissatisfied
+
+def test_a_negative_price_is_named():
+    found = problems_of(_line("-5.00"))
+    assert any("total" in p and "at least 0" in p for p in found), found
+
+
+def test_lines_that_do_not_sum_to_the_total_are_named():
+    class WrongSum(type(_line("1.00"))):
+        def quote(self, intake, price_table):
+            line = QuoteLine("熨烫", "Ironing", Decimal(1), "visit", Decimal("10.00"),
+                             Decimal("10.00"))
+            return Quote("ironing", Decimal("12.00"), (line,))
+
+    found = problems_of(WrongSum())
+    assert any("quote of sample intake #0 raised ValueError" in p and "do not sum" in p
+               for p in found), found
+
+
+def test_a_missing_sample_bad_metadata_and_duplicate_rules_are_all_named():
+    rule = MatchingRule("x", Msg("x", "x"), lambda intake, worker: True)
+
+    class Sloppy(type(_line("1.00"))):
+        code, name_zh = "Ironing!", ""
+        credential_kinds = ("ironing_cert",)
+        matching_rules = (rule, rule)
+        sample_intakes = []
+
+    found = problems_of(Sloppy())
+    text = "\n".join(found)
+    assert "code 'Ironing!'" in text and "name_zh" in text
+    assert "'ironing_cert' is not a core.CredentialKind" in text
+    assert "sample_intakes: give at least one valid raw intake" in text
+    assert "matching_rules: codes repeat" in text
+    with pytest.raises(AssertionError, match="does not conform"):
+        assert_conforms(Sloppy())
+
+
+def test_a_line_without_price_table_or_quote_is_told_what_to_write():
+    class Empty(ServiceLine):
+        code, name_zh, name_en = "ironing", "熨烫", "Ironing"
+        intake_schema = CleaningIntakeSchema
+        credential_kinds = (CredentialKind("x", "x", "x"),)
+
+    found = problems_of(Empty())
+    assert any(p.startswith("default_price_table raised NotImplementedError") for p in found)
+
+
+def test_something_that_is_not_a_line_is_refused():
+    assert problems_of(object())[0].endswith("is not a core.ServiceLine: subclass it")
