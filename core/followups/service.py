@@ -3,7 +3,7 @@ cancelling them with the order — and the functions other areas call.
 
 Other areas tell the engine facts; they never touch follow-ups themselves:
 
-- orders: nothing to call — core listens to ``order_state_changed`` (see
+- orders: nothing to call — core listens to ``handle_order_state_change`` (see
   :mod:`core.followups.hooks`): entering service (上户) plans, finishing (下户) plans the
   satisfaction call, cancelling cancels what is pending. A changed 上户 date or an early
   birth: :func:`anchor_moved`.
