@@ -45,14 +45,24 @@ HOMETOWNS = (("安徽阜阳", "341202", "皖北话"), ("河南信阳", "411502",
 DISTRICTS = ("朝阳区", "海淀区", "东城区", "西城区", "丰台区", "通州区", "昌平区")
 STREETS = ("望京西路", "中关村大街", "安定门内大街", "金融街", "方庄路", "新华大街", "回龙观东大街")
 
-def line_sets(codes: list[str]) -> list[tuple[str, ...]]:
-    """The service lines demo workers do, cycled over the workers: each loaded line
-    alone (by code), then the last line by code with each of the two before it (with the
-    shipped lines: a 育婴师 who is also a 月嫂, a 保洁 who also looks after children)."""
-    codes = sorted(codes)
-    sets: list[tuple[str, ...]] = [(code,) for code in codes]
-    if len(codes) >= 3:
-        sets += [(codes[-2], codes[-1]), (codes[-3], codes[-1])]
+def line_sets(lines: dict) -> list[tuple[str, ...]]:
+    """The service lines demo workers do, cycled over the workers (``lines``: the loaded
+    line objects by code). Each line alone, alternating lines served in slots (longest
+    slot first) and live-in lines (shortest default term first), so that neighbouring
+    workers do different kinds of work; then the two shortest-term live-in lines together
+    (a 育婴师 who is also a 月嫂) and the longest-slot line with the longest-term live-in
+    line (a 保洁 who also looks after children)."""
+    slots = sorted((c for c, line in lines.items() if line.slot_hours is not None),
+                   key=lambda c: (-lines[c].slot_hours, c))
+    live_in = sorted((c for c, line in lines.items() if line.slot_hours is None),
+                     key=lambda c: (lines[c].default_term_days, c))
+    sets: list[tuple[str, ...]] = []
+    for i in range(max(len(slots), len(live_in))):
+        sets += [(group[i],) for group in (slots, live_in) if i < len(group)]
+    if len(live_in) >= 2:
+        sets.append((live_in[0], live_in[1]))
+    if slots and live_in:
+        sets.append((slots[0], live_in[-1]))
     return sets
 
 
@@ -98,7 +108,7 @@ def _workers(rng: random.Random, actor, today: dt.date, count: int = 40) -> int:
 
     grades = ("junior", "silver", "gold", "platinum", "diamond", "crown")
     loaded = service_lines()
-    sets = line_sets(list(loaded))
+    sets = line_sets(loaded)
     core_kinds = {kind.code for kind in CORE_CREDENTIAL_KINDS}
     for i in range(count):
         hometown, area, dialect = HOMETOWNS[i % len(HOMETOWNS)]
