@@ -27,13 +27,8 @@ class ChildMassageLine(ServiceLine):
     followup_rules = followups.RULES
     questionnaire = surveys.QUESTIONNAIRE
 
-    def default_price_table(self) -> dict:
-        """The default price table (price_table.json)."""
-        return default_table()
-
-    def quote(self, intake: dict, price_table: dict):
-        """The quote of a loaded intake of this line."""
-        return pricing.quote(intake, price_table)
+    default_price_table = staticmethod(default_table)  # the table in price_table.json
+    quote = staticmethod(pricing.quote)
 
     def session_package(self, intake: dict) -> SessionPackage:
         """A single session, or the package of N sessions the customer bought (套餐)."""

@@ -29,13 +29,8 @@ class CleaningLine(ServiceLine):
     followup_rules = followups.RULES
     questionnaire = surveys.QUESTIONNAIRE
 
-    def default_price_table(self) -> dict:
-        """The default cleaning price table (price_table.json)."""
-        return default_table()
-
-    def quote(self, intake: dict, price_table: dict):
-        """The cleaning quote of a loaded intake."""
-        return pricing.quote(intake, price_table)
+    default_price_table = staticmethod(default_table)  # the table in price_table.json
+    quote = staticmethod(pricing.quote)
 
     def plan_visits(self, intake: dict):
         """The visits (上门) of a cleaning order: one, or one per week/fortnight/month."""

@@ -37,13 +37,8 @@ class MaternityNurseLine(ServiceLine):
     matching_rules = (TWINS_RULE,)
     score_parts = (TWINS_PART,)
 
-    def default_price_table(self) -> dict:
-        """The default price table (price_table.json)."""
-        return default_table()
-
-    def quote(self, intake: dict, price_table: dict):
-        """The quote of a loaded intake of this line."""
-        return pricing.quote(intake, price_table)
+    default_price_table = staticmethod(default_table)  # the table in price_table.json
+    quote = staticmethod(pricing.quote)
 
     def order_policy(self, price_table: dict) -> OrderPolicy:
         """月嫂: interview, then a three-party contract; standard terms from the table."""

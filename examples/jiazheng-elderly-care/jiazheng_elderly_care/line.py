@@ -29,13 +29,8 @@ class ElderlyCareLine(ServiceLine):
     price_table_schema = ElderlyCarePriceTableSchema
     questionnaire = surveys.QUESTIONNAIRE
 
-    def default_price_table(self) -> dict:
-        """The default price table (price_table.json)."""
-        return default_table()
-
-    def quote(self, intake: dict, price_table: dict):
-        """The quote of a loaded intake of this line."""
-        return pricing.quote(intake, price_table)
+    default_price_table = staticmethod(default_table)  # the table in price_table.json
+    quote = staticmethod(pricing.quote)
 
     def order_policy(self, price_table: dict) -> OrderPolicy:
         """Live-in care starts with an interview and a three-party contract."""
