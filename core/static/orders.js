@@ -107,3 +107,32 @@
     timer = setTimeout(ask, 200);
   });
 }());
+
+/* Order page: sections the order's state does not need are folded in closed <details>;
+   a link to an anchor inside one (#contracts, #period, #payment-form…) opens it first. */
+(function () {
+  "use strict";
+  if (!document.querySelector("details.fold")) { return; }
+
+  function reveal(hash) {
+    if (!hash || hash.length < 2) { return; }
+    var target = document.getElementById(decodeURIComponent(hash.slice(1)));
+    if (!target) { return; }
+    var opened = false;
+    var box = target.closest("details");
+    while (box) {
+      if (!box.open) { box.open = true; opened = true; }
+      box = box.parentElement ? box.parentElement.closest("details") : null;
+    }
+    if (opened) { target.scrollIntoView(); }
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("a[href*='#']") : null;
+    if (link && link.pathname === location.pathname && link.search === location.search) {
+      reveal(link.hash);
+    }
+  });
+  window.addEventListener("hashchange", function () { reveal(location.hash); });
+  reveal(location.hash);
+}());

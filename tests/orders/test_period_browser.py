@@ -15,7 +15,14 @@ from .test_period import _in_service
 pytestmark = pytest.mark.browser
 
 
+def _show_period(page):
+    """The date section is folded (closed <details>) on the order page: open it."""
+    if not page.locator("#fold-period").evaluate("d => d.open"):
+        page.click("#fold-period > summary")
+
+
 def _move(page, start, reason):
+    _show_period(page)
     page.fill("#f-period-start", start)
     page.fill("#f-period-reason", reason)
     page.click("#period button[type=submit]")
@@ -41,9 +48,10 @@ def test_moving_the_start_date_on_the_order_page(page, app, api_as, tmp_path):
     assert day3.inner_text().startswith(day(15).isoformat())
     entry = page.locator("#history li[data-kind='period_moved']")
     assert entry.count() == 1 and "产妇推迟出院" in entry.inner_text()
+    _show_period(page)
     page.locator("#period").screenshot(path=str(tmp_path / "period-zh.png"))
     page.goto("/lang/en")
-    page.goto(f"/orders/{order['id']}")
+    page.goto(f"/orders/{order['id']}#period")  # the anchor opens the folded section
     assert "Move the service dates" in page.locator("#period").inner_text()
     page.locator("#period").screenshot(path=str(tmp_path / "period-en.png"))
     page.locator("#history").screenshot(path=str(tmp_path / "history-en.png"))
@@ -73,7 +81,7 @@ def test_a_supervisor_corrects_a_finished_orders_end_date_on_its_page(page, app,
                         make_worker(app, ("maternity_nurse",), name="陈阿姨"), start=-3)
     order = advance(desk, order, "finished", end_date=day(0).isoformat())
     browser_login(page, app, "supervisor")
-    page.goto(f"/orders/{order['id']}")
+    page.goto(f"/orders/{order['id']}#period")  # the anchor opens the folded section
     section = page.locator("#period")
     assert "更正服务日期" in section.inner_text()
     page.fill("#f-period-end", day(-1).isoformat())
@@ -85,9 +93,10 @@ def test_a_supervisor_corrects_a_finished_orders_end_date_on_its_page(page, app,
     assert day(-1).isoformat() in page.locator("dl.facts:not(.intake-facts)").first.inner_text()
     entry = page.locator("#history li[data-kind='period_corrected']")
     assert entry.count() == 1 and "下户日期录错" in entry.inner_text()
+    _show_period(page)
     page.locator("#period").screenshot(path=os.path.join(shots, "period-correct-zh.png"))
     page.goto("/lang/en")
-    page.goto(f"/orders/{order['id']}")
+    page.goto(f"/orders/{order['id']}#period")
     assert "Correct the service dates" in page.locator("#period").inner_text()
     assert "Service dates corrected" in page.locator("#history").inner_text()
     page.locator("#period").screenshot(path=os.path.join(shots, "period-correct-en.png"))
