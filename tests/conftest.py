@@ -178,6 +178,9 @@ def app(tmp_path, database_url):
             db.engine.dispose()
 
 
+_gc_frozen: list[bool] = []
+
+
 @pytest.fixture(autouse=True)
 def _close_every_pool():
     """After each test, close the pools of the apps it made itself (``make_test_app``
@@ -195,6 +198,13 @@ def _close_every_pool():
         # collected here, at a known point, instead of inside another test
         warnings.simplefilter("ignore", ResourceWarning)
         gc.collect()
+    if not _gc_frozen:
+        # What survives the first test's collection (modules, compiled templates and
+        # regexes, catalogues) lives as long as the process: move it out of the
+        # collector's sight, so each later collection walks only what the tests made
+        # since (it walked everything: ≈ 0.2 s a test).
+        gc.freeze()
+        _gc_frozen.append(True)
 
 
 @pytest.fixture

@@ -26,6 +26,10 @@ from rq.job import JobStatus
 JIAZHENG = Path(sys.executable).with_name("jiazheng")
 PASSWORD = "serve-test-password"
 
+#: ``jiazheng serve`` runs on its own SQLite file and embedded Redis whatever the pass's
+#: database and Redis are (see :func:`_env`), so .ci/run runs these once, in the SQLite pass
+pytestmark = pytest.mark.pass_independent
+
 
 def _free_port() -> int:
     with socket.socket() as s:
