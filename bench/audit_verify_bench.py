@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from followups_scale import drop_database, make_database  # noqa: E402
+from pgbench_db import drop_database, make_database  # noqa: E402
 
 ACTIONS = ("read", "update", "create", "read_denied", "grant", "search")
 

@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from audit_verify_bench import fill  # noqa: E402
-from followups_scale import drop_database, make_database  # noqa: E402
+from pgbench_db import drop_database, make_database  # noqa: E402
 
 
 def db_bytes(engine) -> int:

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from followups_scale import drop_database, make_database  # noqa: E402
+from pgbench_db import drop_database, make_database  # noqa: E402
 
 LEVELS = ("normal", "normal", "normal", "secret", "confidential", "top_secret")
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"

@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from followups_scale import drop_database, make_database  # noqa: E402
+from pgbench_db import drop_database, make_database  # noqa: E402
 
 JIAZHENG = Path(sys.executable).with_name("jiazheng")
 LEASE_SECONDS = 5

@@ -30,6 +30,8 @@ from pathlib import Path
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from pgbench_db import copy_rows, drop_database, make_database  # noqa: E402
 
 ORDERS = 50_000
 DISPATCHERS = 50
@@ -40,32 +42,6 @@ def p95(samples: list[float]) -> float:
     return statistics.quantiles(samples, n=100)[94]
 
 
-def make_database(base_url: str) -> tuple[str, str]:
-    url = sa.make_url(base_url.replace("postgresql://", "postgresql+psycopg://", 1))
-    name = f"jz_bench_fu_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return url.set(database=name).render_as_string(hide_password=False), name
-
-
-def drop_database(base_url: str, name: str) -> None:
-    from sqlalchemy.pool import NullPool
-
-    url = sa.make_url(base_url.replace("postgresql://", "postgresql+psycopg://", 1))
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
-def copy_rows(conn, table: str, columns: list[str], rows) -> None:
-    """COPY rows (tuples) into a table through psycopg 3."""
-    cur = conn.cursor()
-    with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
 
 
 def seed(app, rows: int) -> list[int]:
@@ -192,7 +168,7 @@ def main() -> int:
 
     from core import create_app
 
-    url, name = make_database(args.database)
+    url, name = make_database(args.database, "jz_bench_fu")
     try:
         app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url,
                           "REDIS_URL": args.redis, "SECRET_KEY": "bench",

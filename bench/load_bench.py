@@ -39,13 +39,15 @@ import sys
 import threading
 import time
 import urllib.request
-import uuid
 from pathlib import Path
 
 import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from pgbench_db import copy_rows, drop_database, make_database  # noqa: E402
+
 JIAZHENG = Path(sys.executable).with_name("jiazheng")
 
 LINES = ("cleaning", "maternity_nurse", "child_massage", "nanny")
@@ -58,31 +60,6 @@ TARGETS = {"orders list": (500, 100), "order API": (500, 100), "follow-up queue"
            "customer search": (500, 100), "candidates": (150, 150)}
 
 
-def make_database(base_url: str) -> tuple[str, str]:
-    url = sa.make_url(base_url.replace("postgresql://", "postgresql+psycopg://", 1))
-    name = f"jz_bench_load_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return url.set(database=name).render_as_string(hide_password=False), name
-
-
-def drop_database(base_url: str, name: str) -> None:
-    from sqlalchemy.pool import NullPool
-
-    url = sa.make_url(base_url.replace("postgresql://", "postgresql+psycopg://", 1))
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
-def copy_rows(conn, table: str, columns: list[str], rows) -> None:
-    cur = conn.cursor()
-    with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
 
 
 def enlarge(url: str, customers: int, workers: int, orders: int) -> dict:
@@ -278,7 +255,7 @@ def main() -> int:
     args = ap.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install wrk")
-    url, name = make_database(args.database)
+    url, name = make_database(args.database, "jz_bench_load")
     instance = f"/tmp/{name}"
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL",)}
     env.update(DATABASE_URL=url, JIAZHENG_INSTANCE_PATH=instance, SECRET_KEY="bench-" + name)

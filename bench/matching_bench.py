@@ -258,7 +258,7 @@ def bench_batch(database: str = "sqlite", orders: int = 2000, workers: int = 200
     if database == "sqlite":
         url = f"sqlite:///{tempfile.mkdtemp()}/batch.db"
     else:
-        from followups_scale import drop_database, make_database
+        from pgbench_db import drop_database, make_database
 
         url, name = make_database(database)
         drop = (database, name)
@@ -384,7 +384,7 @@ def main() -> int:
     elif args.database == "sqlite":
         url = f"sqlite:///{tempfile.mkdtemp()}/bench.db"
     else:
-        from followups_scale import drop_database, make_database
+        from pgbench_db import drop_database, make_database
 
         url, name = make_database(args.database)
         drop = (args.database, name)

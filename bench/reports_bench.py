@@ -34,43 +34,19 @@ import statistics
 import sys
 import time
 import tracemalloc
-import uuid
 from pathlib import Path
 
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from pgbench_db import copy_rows, drop_database, make_database  # noqa: E402
 
 DISPATCHERS = 50
 YEAR = 2025
 LINES = ("cleaning", "maternity_nurse", "nanny", "child_massage")
 
 
-def make_database(base_url: str) -> tuple[str, str]:
-    url = sa.make_url(base_url.replace("postgresql://", "postgresql+psycopg://", 1))
-    name = f"jz_bench_rep_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return url.set(database=name).render_as_string(hide_password=False), name
-
-
-def drop_database(base_url: str, name: str) -> None:
-    from sqlalchemy.pool import NullPool
-
-    url = sa.make_url(base_url.replace("postgresql://", "postgresql+psycopg://", 1))
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
-def copy_rows(conn, table: str, columns: list[str], rows) -> None:
-    cur = conn.cursor()
-    with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
 
 
 def seed(app, orders: int, followups: int) -> None:
@@ -214,7 +190,7 @@ def main() -> int:
                     help="calls of the live path (no roll-up) measured first")
     ap.add_argument("--keep", action="store_true")
     args = ap.parse_args()
-    url, name = make_database(args.database)
+    url, name = make_database(args.database, "jz_bench_rep")
     os.environ.setdefault("JIAZHENG_INSTANCE_PATH", f"/tmp/{name}")
     from core import create_app
 
