@@ -3,22 +3,20 @@ one trainee's page with the forms for her next step. Thin: the same service call
 API; a refused step is flashed in Chinese and English."""
 from __future__ import annotations
 
-import datetime as dt
 import io
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from marshmallow import ValidationError
+from marshmallow import ValidationError, fields
 
 from ..access import current_principal, roles
 from ..errors import DomainError, flatten_fields
 from ..extensions import db
 from ..i18n import reader_text
-from ..inputs import int64
-from ..inputs import load as load_checked
 from ..messages import bilingual
 from ..pagination import page_number
 from ..timeutil import business_today
+from ..webforms import parse_form
 from . import board as board_service
 from . import (
     certification,
@@ -32,6 +30,16 @@ from . import (
 )
 from .models import STAGES
 from .pipeline import MANAGERS, shown_id_number
+from .schemas import IdCardReturnSchema, TraineeUpdateSchema
+from .schemas_handover import NoSheetSchema
+from .schemas_stages import (
+    AttendanceInSchema,
+    BookingInSchema,
+    CertificateInSchema,
+    EntryInSchema,
+    ExceptionInSchema,
+    MobileCheckInSchema,
+)
 
 bp = Blueprint("trainees", __name__, url_prefix="/trainees")
 
@@ -60,18 +68,6 @@ def act(action, done: str, back: str):
     return redirect(back)
 
 
-def form_date(name: str) -> dt.date:
-    """A date field of the posted form (422 when missing or malformed)."""
-    from marshmallow import fields
-
-    return fields.Date().deserialize(request.form.get(name) or None)
-
-
-def checked(name: str) -> bool:
-    """Whether a checkbox was ticked."""
-    return request.form.get(name) in ("on", "1", "true", "yes")
-
-
 @bp.get("/")
 @roles(*MANAGERS)
 def index():
@@ -89,8 +85,8 @@ def index():
 def no_sheet_today():
     """The desk records that no registration sheet came today, with the reason."""
     try:
-        handover.no_sheet(handover.status()["day"], request.form.get("note", ""),
-                          current_principal().id)
+        note = parse_form(NoSheetSchema(only=("note",)))["note"]
+        handover.no_sheet(handover.status()["day"], note, current_principal().id)
     except DomainError as exc:
         db.session.rollback()
         flash_error(exc)
@@ -123,7 +119,7 @@ def preview():
 def do_import():
     """Import the previewed sheet's valid new rows (checked again now)."""
     try:
-        path = uploads.path_of(request.form.get("token", ""))
+        path = uploads.path_of(parse_form({"token": fields.String(load_default="")})["token"])
         with path.open("rb") as fh:
             result = registration.import_sheet(fh, path.name)
         db.session.commit()
@@ -184,10 +180,8 @@ def _back(trainee_id: int) -> str:
 @roles(*MANAGERS)
 def edit(trainee_id):
     """Correct her details (version-checked)."""
-    data = {k: request.form[k].strip() for k in ("name", "mobile", "hometown", "intention",
-                                                 "notes") if k in request.form}
-    data["version"] = request.form.get("version", type=int64)
-    return act(lambda: pipeline.update(pipeline.get(trainee_id, lock=True), data),
+    return act(lambda: pipeline.update(pipeline.get(trainee_id, lock=True),
+                                       parse_form(TraineeUpdateSchema())),
                _("已保存"), _back(trainee_id))
 
 
@@ -196,11 +190,10 @@ def edit(trainee_id):
 def book(trainee_id):
     """Book her into an exam batch (details confirmed, ID card collected, who pays)."""
     def run():
-        batch = health.get_batch(request.form.get("batch_id", type=int64) or 0)
-        health.book(batch, pipeline.get(trainee_id, lock=True),
-                    details_confirmed=checked("details_confirmed"),
-                    id_card_collected=checked("id_card_collected"),
-                    payment="self" if request.form.get("payment") == "self" else "company")
+        form = BookingInSchema.from_dict({"batch_id": fields.Integer(required=True)})
+        data = parse_form(form(exclude=("trainee_id",)), checkboxes=("details_confirmed",))
+        batch = health.get_batch(data.pop("batch_id"))
+        health.book(batch, pipeline.get(trainee_id, lock=True), **data)
     return act(run, _("已预约体检"), _back(trainee_id))
 
 
@@ -213,7 +206,8 @@ def attendance(trainee_id):
         booking = next((b for b in trainee.bookings if b.attendance is None), None)
         if booking is None:
             raise DomainError(health.NOT_IN_BATCH, status=409)
-        health.record_attendance(booking.batch, trainee, request.form.get("attended") == "1")
+        attended = parse_form(AttendanceInSchema(only=("attended",)))["attended"]
+        health.record_attendance(booking.batch, trainee, attended)
     return act(run, _("已登记到检情况"), _back(trainee_id))
 
 
@@ -222,13 +216,10 @@ def attendance(trainee_id):
 def id_card(trainee_id):
     """Collect her original ID card, or return it (``returned_to`` given)."""
     trainee = pipeline.get(trainee_id, lock=True)
-    to = request.form.get("returned_to", "").strip()
-    if "returned_to" in request.form:
-        if not to:
-            flash(_("请填写归还给谁") + " / Say to whom it was returned.", "error")
-            return redirect(_back(trainee_id))
-        return act(lambda: health.return_id_card(trainee, to[:64]), _("已归还身份证"),
-                   _back(trainee_id))
+    if parse_form({"returned_to": fields.String(load_default=None)})["returned_to"] is not None:
+        return act(lambda: health.return_id_card(
+            trainee, parse_form(IdCardReturnSchema())["returned_to"]), _("已归还身份证"),
+            _back(trainee_id))
     return act(lambda: health.collect_id_card(trainee), _("已收取身份证原件"), _back(trainee_id))
 
 
@@ -236,11 +227,8 @@ def id_card(trainee_id):
 @roles("supervisor")
 def exception(trainee_id):
     """A supervisor records an exception: one more company-paid exam."""
-    reason = request.form.get("reason", "").strip()
-    if not reason:
-        flash(_("请填写特批原因") + " / Give the reason.", "error")
-        return redirect(_back(trainee_id))
-    return act(lambda: health.grant_exception(pipeline.get(trainee_id, lock=True), reason[:2000]),
+    return act(lambda: health.grant_exception(pipeline.get(trainee_id, lock=True),
+                                              parse_form(ExceptionInSchema())["reason"]),
                _("已记录特批"), _back(trainee_id))
 
 
@@ -249,19 +237,12 @@ def exception(trainee_id):
 def certificate(trainee_id):
     """Record her health certificate received, or (``handover``) handed to her."""
     trainee = pipeline.get(trainee_id, lock=True)
-    if request.form.get("handover"):
+    if parse_form({"handover": fields.Boolean(load_default=False)})["handover"]:
         return act(lambda: health.hand_over_certificate(trainee), _("已发放健康证"),
                    _back(trainee_id))
 
     def run():
-        from .schemas_stages import CertificateInSchema
-
-        data = load_checked(CertificateInSchema(), {
-            "number": request.form.get("number", "").strip(),
-            "issued_on": request.form.get("issued_on", ""),
-            "expires_on": request.form.get("expires_on", ""),
-            "self_arranged": checked("self_arranged")})
-        health.receive_certificate(trainee, **data)
+        health.receive_certificate(trainee, **parse_form(CertificateInSchema()))
     return act(run, _("已登记健康证"), _back(trainee_id))
 
 
@@ -269,8 +250,8 @@ def certificate(trainee_id):
 @roles(*MANAGERS)
 def mobile_check(trainee_id):
     """Record whether her mobile was ever registered on 58同城."""
-    return act(lambda: certification.check_mobile(pipeline.get(trainee_id, lock=True),
-                                                  request.form.get("registered") == "1"),
+    return act(lambda: certification.check_mobile(
+        pipeline.get(trainee_id, lock=True), parse_form(MobileCheckInSchema())["registered"]),
                _("已记录手机号核查"), _back(trainee_id))
 
 
@@ -279,10 +260,12 @@ def mobile_check(trainee_id):
 def put_on_list(trainee_id):
     """Put her on a certification list (a new one when none is chosen)."""
     def run():
-        list_id = request.form.get("list_id", type=int64)
-        cl = certification.get_list(list_id) if list_id else certification.create_list()
+        form = EntryInSchema.from_dict({"list_id": fields.Integer(load_default=None)})
+        data = parse_form(form(exclude=("trainee_id",)), checkboxes=("details_confirmed",))
+        cl = (certification.get_list(data["list_id"]) if data["list_id"]
+              else certification.create_list())
         certification.add_entry(cl, pipeline.get(trainee_id, lock=True),
-                                details_confirmed=checked("details_confirmed"))
+                                details_confirmed=data["details_confirmed"])
     return act(run, _("已列入58认证名单"), _back(trainee_id))
 
 

@@ -4,16 +4,27 @@ from __future__ import annotations
 
 from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from marshmallow import fields, validate
 
 from ..access import roles
-from ..inputs import int64
 from ..partners.service import options as partner_options
 from ..timeutil import business_today
+from ..webforms import parse_form
 from . import certification, exports, health, internship, interviews, pipeline
 from .interviews import OUTCOMES
 from .models import INTERNSHIP_STATES
 from .pipeline import MANAGERS, shown_id_number
-from .views import act, bp, form_date
+from .schemas_stages import (
+    AppointmentInSchema,
+    AttendanceInSchema,
+    CertificationListInSchema,
+    ExamBatchInSchema,
+    InternshipInSchema,
+    InterviewInSchema,
+    OutcomeInSchema,
+    ResultInSchema,
+)
+from .views import act, bp
 
 
 @bp.get("/exam-batches")
@@ -32,9 +43,9 @@ def create_batch():
     holder = {}
 
     def run():
-        holder["batch"] = health.create_batch(form_date("exam_date"),
-                                              request.form.get("hospital_id", type=int64) or 0,
-                                              request.form.get("notes", "")[:2000])
+        data = parse_form(ExamBatchInSchema())
+        holder["batch"] = health.create_batch(data["exam_date"], data["hospital_id"],
+                                              data["notes"])
     resp = act(run, _("已创建体检批次"), url_for("trainees.batches"))
     if "batch" in holder:
         return redirect(url_for("trainees.batch", batch_id=holder["batch"].id))
@@ -53,9 +64,9 @@ def batch(batch_id):
 @roles(*MANAGERS)
 def batch_attendance(batch_id, trainee_id):
     """Record attendance from the batch page."""
-    return act(lambda: health.record_attendance(health.get_batch(batch_id),
-                                                pipeline.get(trainee_id, lock=True),
-                                                request.form.get("attended") == "1"),
+    return act(lambda: health.record_attendance(
+        health.get_batch(batch_id), pipeline.get(trainee_id, lock=True),
+        parse_form(AttendanceInSchema(only=("attended",)))["attended"]),
                _("已登记到检情况"), url_for("trainees.batch", batch_id=batch_id))
 
 
@@ -89,7 +100,8 @@ def create_cert_list():
     holder = {}
 
     def run():
-        holder["cl"] = certification.create_list(request.form.get("platform_id", type=int64))
+        data = parse_form(CertificationListInSchema(only=("platform_id",)))
+        holder["cl"] = certification.create_list(data["platform_id"])
     resp = act(run, _("已创建名单"), url_for("trainees.cert_lists"))
     if "cl" in holder:
         return redirect(url_for("trainees.cert_list", list_id=holder["cl"].id))
@@ -109,14 +121,8 @@ def cert_list(list_id):
 def cert_appointment(list_id):
     """Record the appointment: date, time, teacher."""
     def run():
-        from marshmallow import fields
-
-        certification.set_appointment(
-            certification.get_list(list_id), version=request.form.get("version", type=int64),
-            appointment_date=form_date("appointment_date"),
-            appointment_time=fields.Time().deserialize(request.form.get("appointment_time")
-                                                       or None),
-            teacher=request.form.get("teacher", "").strip()[:64] or "—")
+        certification.set_appointment(certification.get_list(list_id),
+                                      **parse_form(AppointmentInSchema()))
     return act(run, _("已登记预约"), url_for("trainees.cert_list", list_id=list_id))
 
 
@@ -125,13 +131,10 @@ def cert_appointment(list_id):
 def cert_result(list_id, trainee_id):
     """Record one trainee's result."""
     def run():
-        until = request.form.get("certified_until")
+        data = parse_form(ResultInSchema(exclude=("trainee_id",)))
         certification.record_result(
             certification.get_list(list_id), pipeline.get(trainee_id, lock=True),
-            certified=request.form.get("result") == "certified",
-            reason=request.form.get("reason", "")[:255],
-            platform_number=request.form.get("platform_number", "")[:64],
-            certified_until=form_date("certified_until") if until else None)
+            certified=data.pop("result") == "certified", **data)
     return act(run, _("已登记认证结果"), url_for("trainees.cert_list", list_id=list_id))
 
 
@@ -164,9 +167,7 @@ def interview_list():
 @roles(*MANAGERS)
 def create_interview():
     """Record a group interview."""
-    return act(lambda: interviews.create(request.form.get("partner_id", type=int64) or 0,
-                                         form_date("held_on"),
-                                         request.form.get("place", "")[:128]),
+    return act(lambda: interviews.create(**parse_form(InterviewInSchema())),
                _("已创建群面会"), url_for("trainees.interview_list"))
 
 
@@ -175,14 +176,16 @@ def create_interview():
 def interview_attendee(interview_id):
     """Add an attendee (by trainee number), or record her outcome."""
     interview = interviews.get(interview_id)
-    trainee = pipeline.get(request.form.get("trainee_id", type=int64) or 0)
-    if request.form.get("outcome") in OUTCOMES:
-        return act(lambda: interviews.record_outcome(interview, trainee,
-                                                     request.form["outcome"],
-                                                     request.form.get("note", "")[:255]),
-                   _("已登记结果"), url_for("trainees.interview_list"))
-    return act(lambda: interviews.add_attendee(interview, trainee), _("已加入"),
-               url_for("trainees.interview_list"))
+    back = url_for("trainees.interview_list")
+    if parse_form({"outcome": fields.String(load_default=None)})["outcome"] is not None:
+        def outcome():
+            data = parse_form(OutcomeInSchema())
+            interviews.record_outcome(interview, pipeline.get(data["trainee_id"]),
+                                      data["outcome"], data["note"])
+        return act(outcome, _("已登记结果"), back)
+    return act(lambda: interviews.add_attendee(
+        interview, pipeline.get(parse_form(OutcomeInSchema(only=("trainee_id",)))["trainee_id"])),
+        _("已加入"), back)
 
 
 @bp.get("/internships")
@@ -199,10 +202,11 @@ def internships():
 @roles(*MANAGERS)
 def choose_intern():
     """Choose a willing trainee for a hospital internship."""
-    return act(lambda: internship.choose(
-        pipeline.get(request.form.get("trainee_id", type=int64) or 0, lock=True),
-        request.form.get("hospital_id", type=int64) or 0,
-        request.form.get("willing") == "on"), _("已选定实习学员"), url_for("trainees.internships"))
+    def run():
+        data = parse_form(InternshipInSchema(), checkboxes=("willing",))
+        internship.choose(pipeline.get(data["trainee_id"], lock=True), data["hospital_id"],
+                          data["willing"])
+    return act(run, _("已选定实习学员"), url_for("trainees.internships"))
 
 
 @bp.post("/internships/<int:internship_id>/<step>")
@@ -211,27 +215,40 @@ def internship_step(internship_id, step):
     """One internship step from its form: training, interview, start, period change,
     check-in (an outcome of its follow-up; the same day again changes nothing), completion,
     abandonment, placement."""
-    f = request.form
+    on = fields.Date(required=True)
+    end_on = fields.Date(required=True)
+
+    def note(limit: int, **kwargs):
+        return fields.String(validate=validate.Length(max=limit), **kwargs)
+
+    #: each step's form (the names its template posts) and what it does with it
     steps = {
-        "training": lambda i: internship.record_training(i, form_date("on"),
-                                                         f.get("note", "")[:4000] or "—"),
-        "interview": lambda i: internship.record_interview(i, form_date("on"),
-                                                           f.get("accepted") == "1",
-                                                           f.get("note", "")[:255]),
-        "start": lambda i: internship.start(i, form_date("on"), form_date("end_on")),
-        "check-in": lambda i: internship.check_in(i, form_date("on"),
-                                                  "phone" if f.get("channel") == "phone"
-                                                  else "message", f.get("note", "")[:500]),
-        "period": lambda i: internship.change_period(i, form_date("on"), form_date("end_on"),
-                                                     f.get("version", type=int64)),
-        "complete": lambda i: internship.complete(i, form_date("on"), f.get("note", "")[:255]),
-        "abandon": lambda i: internship.abandon(i, form_date("on"), f.get("note", "")[:255]),
-        "placement": lambda i: internship.place(i, f.get("note", "")[:255] or "—",
-                                                form_date("on")),
+        "training": ({"on": on, "note": note(4000, load_default="")},
+                     lambda i, f: internship.record_training(i, f["on"], f["note"] or "—")),
+        "interview": ({"on": on, "accepted": fields.Boolean(required=True),
+                       "note": note(255, load_default="")},
+                      lambda i, f: internship.record_interview(i, f["on"], f["accepted"],
+                                                               f["note"])),
+        "start": ({"on": on, "end_on": end_on},
+                  lambda i, f: internship.start(i, f["on"], f["end_on"])),
+        "check-in": ({"on": on, "channel": fields.String(
+                          load_default="message", validate=validate.OneOf(["message", "phone"])),
+                      "note": note(500, load_default="")},
+                     lambda i, f: internship.check_in(i, f["on"], f["channel"], f["note"])),
+        "period": ({"on": on, "end_on": end_on, "version": fields.Integer(required=True)},
+                   lambda i, f: internship.change_period(i, f["on"], f["end_on"],
+                                                         f["version"])),
+        "complete": ({"on": on, "note": note(255, load_default="")},
+                     lambda i, f: internship.complete(i, f["on"], f["note"])),
+        "abandon": ({"on": on, "note": note(255, load_default="")},
+                    lambda i, f: internship.abandon(i, f["on"], f["note"])),
+        "placement": ({"on": on, "note": note(255, load_default="")},
+                      lambda i, f: internship.place(i, f["note"] or "—", f["on"])),
     }
     if step not in steps:
         from ..errors import NotFound
 
         raise NotFound()
-    return act(lambda: steps[step](internship.get(internship_id)), _("已保存"),
+    argmap, run = steps[step]
+    return act(lambda: run(internship.get(internship_id), parse_form(argmap)), _("已保存"),
                url_for("trainees.internships"))
