@@ -1,7 +1,8 @@
 """The ``jiazheng`` command: Flask's CLI for this app plus the platform's own commands.
 
 ``jiazheng db upgrade`` (Flask-Migrate), ``jiazheng create-user``, ``jiazheng plugins``,
-``jiazheng worker`` and ``jiazheng serve``. Configuration comes from the environment
+``jiazheng worker``, ``jiazheng serve`` and ``jiazheng new-plugin`` (a new service-line
+plugin's distribution, see :mod:`core.scaffold`). Configuration comes from the environment
 (see :mod:`core.config`).
 
 Other core modules may contribute commands through :data:`CONTRIBUTED_COMMANDS`; a module
@@ -12,6 +13,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import sys
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -132,6 +134,31 @@ def worker_command(burst: bool, queues: tuple[str, ...], scheduler: bool,
 
     run_worker(current_app._get_current_object(), queues=queues or (QUEUE_NAME,),
                burst=burst, with_scheduler=scheduler, parent_pid=exit_with_parent)
+
+
+@cli.command("new-plugin", with_appcontext=False)
+@click.argument("name")
+@click.option("--code", help="The service line's code (default: NAME with '-' as '_').")
+@click.option("--name-zh", help="The line's Chinese name, e.g. 钟点工 (default: the English name).")
+@click.option("--name-en", help="The line's English name, e.g. 'Hourly help' (default: from NAME).")
+@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("."), show_default=True,
+              help="Where to make the distribution's folder jiazheng-NAME.")
+def new_plugin_command(name: str, code: str | None, name_zh: str | None,
+                       name_en: str | None, directory: Path) -> None:
+    """Make a new service-line plugin: the distribution jiazheng-NAME, ready to install,
+    whose tests pass as made (docs/plugins.md has the tutorial)."""
+    from .scaffold import ScaffoldError, check_names, new_plugin
+
+    try:
+        names = check_names(name, code, name_zh, name_en)
+        target = new_plugin(names, directory)
+    except ScaffoldError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Made {target} (plugin {names.code}: {names.name_zh}, {names.name_en}).")
+    click.echo("Next / 下一步:")
+    click.echo(f"  cd {target} && python -m pytest     # its tests pass as made")
+    click.echo(f"  pip install -e {target}           # then `jiazheng plugins` lists it")
 
 
 def _demo_login_line() -> list[str]:
