@@ -1,8 +1,10 @@
-"""The example third-party plugin (examples/jiazheng-elderly-care) works: imported from
-source (nothing installed) and registered through EXTRA_PLUGINS, its line takes part in
-the app like a shipped one — and its own test suite passes."""
+"""The example third-party plugins (examples/jiazheng-elderly-care, and the scaffolded 钟点工
+line examples/jiazheng-hourly-help) work: imported from source (nothing installed) and
+registered through EXTRA_PLUGINS, their lines take part in the app like shipped ones —
+and their own test suites pass."""
 from __future__ import annotations
 
+import importlib
 import json
 import subprocess
 import sys
@@ -16,22 +18,26 @@ from core import plugins as facade
 from core.cli import cli
 from core.forms import describe_schema
 from tests.conftest import make_test_app
+from tests.plugin_kit import close_app
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "jiazheng-elderly-care"
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLE = EXAMPLES / "jiazheng-elderly-care"
+HOURLY = EXAMPLES / "jiazheng-hourly-help"
+
+
+def _example_app(tmp_path, database_url, monkeypatch, folder: Path, name: str):
+    """An app with the example in ``folder`` imported from source, registered as ``name``
+    (its hooks module); the database emptied afterwards (PostgreSQL runs share one)."""
+    monkeypatch.syspath_prepend(str(folder))
+    hooks = importlib.import_module(f"{folder.name.replace('-', '_')}.hooks")
+    app = make_test_app(tmp_path, database_url, EXTRA_PLUGINS=[(name, hooks)])
+    yield app
+    close_app(app, database_url)
 
 
 @pytest.fixture
 def elderly_app(tmp_path, database_url, monkeypatch):
-    monkeypatch.syspath_prepend(str(EXAMPLE))
-    from jiazheng_elderly_care import hooks
-
-    app = make_test_app(tmp_path, database_url, EXTRA_PLUGINS=[("elderly_care", hooks)])
-    yield app
-    from core.extensions import db
-
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    yield from _example_app(tmp_path, database_url, monkeypatch, EXAMPLE, "elderly_care")
 
 
 def test_the_example_line_is_listed_with_its_plugin_and_credential(elderly_app):
@@ -72,8 +78,32 @@ def test_the_example_line_passes_what_every_line_must(elderly_app):
     assert questionnaire.complaint_category == "attitude"
 
 
-def test_the_example_plugins_own_tests_pass():
-    run = subprocess.run([sys.executable, "-m", "pytest", "-q", str(EXAMPLE)],
-                         capture_output=True, text=True, timeout=300, cwd=EXAMPLE)
+@pytest.fixture
+def hourly_app(tmp_path, database_url, monkeypatch):
+    yield from _example_app(tmp_path, database_url, monkeypatch, HOURLY, "hourly_help")
+
+
+def test_the_hourly_help_line_is_listed_and_quotes_its_sample(hourly_app):
+    from core.testing import assert_conforms
+    from tests.conftest import make_user, token_for
+
+    make_user(hourly_app, "dispatcher", "d1")
+    headers = {"Authorization": f"Bearer {token_for(hourly_app, 'd1')}"}
+    lines = {line["code"]: line for line in hourly_app.test_client().get(
+        "/api/v1/service-lines", headers=headers).get_json()}
+    assert (lines["hourly_help"]["name_zh"], lines["hourly_help"]["plugin"]) == (
+        "钟点工", "hourly_help")
+    with hourly_app.app_context():
+        line = facade.service_lines()["hourly_help"]
+        assert_conforms(line)
+        intake = facade.intake_schema("hourly_help")().load(line.sample_intakes[0])
+        assert facade.quote("hourly_help", intake).total == Decimal("120.00")
+
+
+@pytest.mark.parametrize("example", [EXAMPLE, HOURLY], ids=lambda p: p.name)
+def test_the_example_plugins_own_tests_pass(example):
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:randomly",
+                          "-p", "no:xdist", str(example)],
+                         capture_output=True, text=True, timeout=300, cwd=example)
     assert run.returncode == 0, run.stdout + run.stderr
     assert " passed" in run.stdout
