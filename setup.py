@@ -67,6 +67,8 @@ setup(
     },
     entry_points={
         "console_scripts": ["jiazheng=core.cli:main"],
+        # the plugin author's kit: fixtures jz_app, jz_client, jz_make (docs/plugins.md)
+        "pytest11": ["jiazheng=core.testing.plugin"],
         "jiazheng.plugins": [
             "cleaning=plugins.cleaning.hooks",
             "maternity_nurse=plugins.maternity_nurse.hooks",

@@ -9,18 +9,21 @@ from __future__ import annotations
 
 import gc
 import os
-import shutil
-import tempfile
-import uuid
 import warnings
 
 import pytest
-import sqlalchemy as sa
 
-from core import create_app
 from core.extensions import db
-
-PG_URL = os.environ.get("JIAZHENG_TEST_DATABASE_URL", "")
+from core.testing.apps import (  # noqa: F401 - re-exported: tests import them from here
+    PASSWORD,
+    ApiClient,
+    empty_database,
+    make_test_app,
+    make_user,
+    throwaway_database,
+    token_for,
+)
+from core.testing.apps import apps_made as _apps_made
 
 
 def _own_redis_database_per_xdist_worker() -> None:
@@ -40,130 +43,11 @@ def _own_redis_database_per_xdist_worker() -> None:
 _own_redis_database_per_xdist_worker()
 
 
-def _pg_test_url() -> str:
-    """Create (once) a dedicated database for this test run next to the given one."""
-    url = sa.make_url(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1)
-                      if PG_URL.startswith("postgresql://") else PG_URL)
-    name = f"jz_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return url.set(database=name).render_as_string(hide_password=False), name, url
-
-
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     """The database URL for this run; PostgreSQL databases are dropped at the end."""
-    if not PG_URL:
-        yield None
-        return
-    test_url, name, base = _pg_test_url()
-    yield test_url
-    from sqlalchemy.pool import NullPool
-
-    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT", poolclass=NullPool)
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
-_schema_made: set[str] = set()
-_apps_made: list = []  # every app a test made, so its connection pool is closed after it
-
-
-_throttle_redis: list[str] = []
-
-
-def _login_throttle_redis_url() -> str:
-    """Where the test apps count failed logins: the Redis server REDIS_URL names, else one
-    embedded Redis for this test process (started once: an embedded server per test
-    would cost a process per test). Each app's keys are HMACs under its own secret key,
-    so tests never see each other's counts."""
-    if os.environ.get("REDIS_URL"):
-        return os.environ["REDIS_URL"]
-    if not _throttle_redis:
-        import tempfile
-
-        from core.queue import embedded_redis
-
-        lite = embedded_redis(tempfile.mkdtemp(prefix="jz-throttle-"))
-        _throttle_redis.append(f"unix://{lite.socket_file}")
-    return _throttle_redis[0]
-
-
-def make_test_app(tmp_path, database_url, **overrides):
-    """A fresh app on a fresh (or emptied) database."""
-    url = database_url or f"sqlite:///{tmp_path / 'test.db'}"
-    config = {
-        "TESTING": True,
-        "SECRET_KEY": "test-secret-" + uuid.uuid4().hex,
-        "SQLALCHEMY_DATABASE_URI": url,
-        "INSTANCE_PATH": str(tmp_path / "instance"),
-        "REDIS_URL": os.environ.get("REDIS_URL") or None,
-        "LOGIN_THROTTLE_REDIS_URL": _login_throttle_redis_url(),
-        "WTF_CSRF_ENABLED": True,
-        "ARGON2_PROFILE": "CHEAPEST",
-    }
-    config.update(overrides)
-    fresh_file = not database_url and not (tmp_path / "test.db").exists()
-    app = create_app(config)
-    _apps_made.append(app)
-    with app.app_context():
-        if fresh_file:
-            db.engine.dispose()
-            _copy_sqlite_template(tmp_path / "test.db")
-        if url not in _schema_made:
-            db.create_all()  # on a copied template: only what a plugin under test adds
-            if database_url:
-                _schema_made.add(url)
-    return app
-
-
-#: table names → a SQLite file holding just that schema, made once per test process
-_sqlite_templates: dict[frozenset, str] = {}
-
-
-def _copy_sqlite_template(target) -> None:
-    """Start a fresh SQLite database as a copy of an empty one made by ``create_all``.
-
-    Creating the ~100 tables and their indexes costs seconds per test on SQLite (every
-    DDL statement is its own synced transaction); a file copy costs a millisecond. The
-    template is made through the same ``create_all`` (event listeners included), once per
-    set of tables the loaded models declare; a database that already exists is left alone
-    (two apps of one test share it). Called after ``create_app``, once every model and
-    plugin model is imported."""
-    key = frozenset(db.metadata.tables)
-    if key not in _sqlite_templates:
-        folder = tempfile.mkdtemp(prefix="jz-schema-")
-        path = os.path.join(folder, "template.db")
-        engine = sa.create_engine(f"sqlite:///{path}")
-        try:
-            db.metadata.create_all(engine)
-        finally:
-            engine.dispose()
-        _sqlite_templates[key] = path
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(_sqlite_templates[key], target)
-
-
-def empty_database(app) -> None:
-    """Delete every row (PostgreSQL runs share one schema).
-
-    One TRUNCATE of all tables: foreign keys that form a cycle (a booking and its
-    exception point at each other) have no safe row-by-row order. Ids restart at 1,
-    as on a fresh SQLite file.
-    """
-    with app.app_context():
-        db.session.remove()
-        with db.engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-                conn.execute(sa.text(f"TRUNCATE TABLE {names} RESTART IDENTITY CASCADE"))
-            else:
-                for table in reversed(db.metadata.sorted_tables):
-                    conn.execute(table.delete())
-        db.engine.dispose()
+    with throwaway_database() as url:
+        yield url
 
 
 @pytest.fixture
@@ -210,57 +94,6 @@ def _close_every_pool():
 @pytest.fixture
 def client(app):
     return app.test_client()
-
-
-class ApiClient:
-    """A test client that sends a bearer token and JSON."""
-
-    def __init__(self, app, token: str | None):
-        self.app = app
-        self.client = app.test_client()
-        self.token = token
-
-    def _headers(self, headers=None):
-        h = dict(headers or {})
-        if self.token:
-            h["Authorization"] = f"Bearer {self.token}"
-        return h
-
-    def get(self, url, **kw):
-        return self.client.get(url, headers=self._headers(kw.pop("headers", None)), **kw)
-
-    def post(self, url, json=None, **kw):
-        return self.client.post(url, json=json, headers=self._headers(kw.pop("headers", None)),
-                                **kw)
-
-    def patch(self, url, json=None, **kw):
-        return self.client.patch(url, json=json, headers=self._headers(kw.pop("headers", None)),
-                                 **kw)
-
-    def put(self, url, json=None, **kw):
-        return self.client.put(url, json=json, headers=self._headers(kw.pop("headers", None)), **kw)
-
-    def delete(self, url, **kw):
-        return self.client.delete(url, headers=self._headers(kw.pop("headers", None)), **kw)
-
-
-PASSWORD = "correct-horse-42"
-
-
-def make_user(app, role: str, username: str | None = None):
-    from core.accounts.service import create_user
-
-    with app.app_context():
-        user = create_user(username or f"{role}1", PASSWORD, role, f"{role} user")
-        db.session.commit()
-        return user.id
-
-
-def token_for(app, username: str) -> str:
-    resp = app.test_client().post("/api/v1/auth/tokens",
-                                  json={"username": username, "password": PASSWORD})
-    assert resp.status_code == 201, resp.get_json()
-    return resp.get_json()["token"]
 
 
 @pytest.fixture

@@ -29,8 +29,8 @@ import copy
 import re
 from decimal import Decimal
 
-from .servicelines.base import ServiceLine
-from .types import CredentialKind, MatchingRule, OrderPolicy, Quote, ScorePart, SessionPackage
+from ..servicelines.base import ServiceLine
+from ..types import CredentialKind, MatchingRule, OrderPolicy, Quote, ScorePart, SessionPackage
 
 _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -57,7 +57,7 @@ def _metadata(line: ServiceLine, out: list[str]) -> None:
 
 
 def _intakes(line: ServiceLine, out: list[str]) -> list[dict]:
-    from .forms import IntakeSchema, describe_schema
+    from ..forms import IntakeSchema, describe_schema
 
     schema = line.intake_schema
     if not (isinstance(schema, type) and issubclass(schema, IntakeSchema)):
@@ -94,7 +94,7 @@ def _quote(line: ServiceLine, n: int, intake: dict, table: dict, out: list[str])
 
 
 def _per_intake(line: ServiceLine, n: int, intake: dict, out: list[str]) -> None:
-    from .types import VisitSlot
+    from ..types import VisitSlot
 
     visits = _safe(out, f"plan_visits of sample intake #{n}", lambda: line.plan_visits(intake))
     if visits is not None and not (isinstance(visits, (list, tuple)) and all(
@@ -109,8 +109,8 @@ def _per_intake(line: ServiceLine, n: int, intake: dict, out: list[str]) -> None
 
 
 def _rules(line: ServiceLine, out: list[str]) -> None:
-    from .followups.rules import problems as rule_problems
-    from .surveys.questionnaire import problems as questionnaire_problems
+    from ..followups.rules import problems as rule_problems
+    from ..surveys.questionnaire import problems as questionnaire_problems
 
     rules = _safe(out, "get_followup_rules", line.get_followup_rules)
     if rules is not None:

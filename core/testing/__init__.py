@@ -1,0 +1,11 @@
+"""The plugin author's kit (``core.testing``).
+
+- :mod:`core.testing.conformance`: ``problems_of(line)`` / ``assert_conforms(line)``,
+  the conformance checks of a service line object, and ``conformance_tests(plugin)``,
+  the suite a plugin runs on itself with one line;
+- :mod:`core.testing.plugin`: the pytest plugin (entry point ``pytest11``) with the
+  fixtures ``jz_app``, ``jz_client``, ``jz_make`` (see docs/plugins.md, "The kit").
+"""
+from .conformance import assert_conforms, problems_of
+
+__all__ = ["assert_conforms", "problems_of"]
