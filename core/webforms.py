@@ -9,8 +9,9 @@ refusals::
 The schema is the API's own where one exists for the same action (so the page and the
 API refuse the same things with the same words), else a small argument map in the view.
 What a browser posts is made into what the API would receive first: text is stripped
-(passwords are kept as typed), a blank box for a number, date or choice counts as not
-given (so ``load_default`` applies, or "required"), a field of a ``List`` takes every
+(passwords are kept as typed), a blank box counts as not given (so ``load_default``
+applies, or "required") unless it is text with no default (then it is the empty text, as
+when a note is cleared), a field of a ``List`` takes every
 value posted under its name, fields the schema does not name (``csrf_token``, the submit
 button) are ignored, and an unticked checkbox named in ``checkboxes`` is ``False``.
 
@@ -25,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, missing
 
 from .errors import Invalid, flatten_fields
 from .inputs import VERBATIM, BoundedParser
@@ -46,7 +47,8 @@ def form_values(form, schema: Schema, checkboxes: Iterable[str] = ()) -> dict:
                 out[key] = False
             continue
         value = form[key] if name in VERBATIM else form[key].strip()
-        if value == "" and not isinstance(field, fields.String):
+        if value == "" and (not isinstance(field, fields.String)
+                            or field.load_default is not missing):
             continue
         out[key] = value
     return out

@@ -21,6 +21,11 @@ def test_text_is_stripped_blank_numbers_are_not_given_and_unknown_fields_ignored
     assert data == {"name": "王秀英", "count": None, "password": " p w "}
 
 
+def test_a_blank_text_box_takes_the_default_or_is_the_empty_text(app):
+    argmap = {"unit": fields.String(load_default="件"), "notes": fields.String()}
+    assert _parse(app, {"unit": " ", "notes": " "}, argmap) == {"unit": "件", "notes": ""}
+
+
 def test_an_unticked_checkbox_named_as_such_is_false(app):
     data = _parse(app, {"trainee_id": "3"}, BookingInSchema(),
                   checkboxes=("details_confirmed",))

@@ -11,13 +11,16 @@ import datetime as dt
 
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
+from marshmallow import fields, validate
 
 from ..access import current_principal, roles
 from ..errors import DomainError, Invalid
 from ..extensions import db
+from ..messages import Msg
 from ..orders.records import PAYMENT_METHODS
-from ..orders.views import _int, _money, errors_of, order_page
+from ..orders.views import _money, errors_of, order_page
 from ..timeutil import SHANGHAI
+from ..webforms import parse_form
 from . import interviews, sessions, tools, visits
 from .checks import get_order
 from .views import WRITERS, bp
@@ -28,34 +31,37 @@ def _me() -> int:
 
 
 def _text(name: str) -> str:
-    return (request.form.get(name) or "").strip()
+    return parse_form({name: fields.String(load_default="")})[name]
+
+
+#: a ``datetime-local`` input (Beijing time)
+_WHEN_ERRORS = {
+    "required": Msg("Enter the time.", "请填写时间。"),
+    "invalid": Msg("Write the time as YYYY-MM-DD HH:MM.", "时间格式应为 YYYY-MM-DD HH:MM。")}
 
 
 def _when(name: str, required: bool = True) -> dt.datetime | None:
     """A ``datetime-local`` input (Beijing time) as an aware datetime; 422 on the field."""
-    text = _text(name)
-    if not text:
-        if required:
-            raise Invalid(fields={name: [{"zh": "请填写时间。", "en": "Enter the time."}]})
-        return None
-    try:
-        return dt.datetime.fromisoformat(text).replace(tzinfo=SHANGHAI)
-    except ValueError:
-        raise Invalid(fields={name: [{"zh": "时间格式应为 YYYY-MM-DD HH:MM。",
-                                      "en": "Write the time as YYYY-MM-DD HH:MM."}]}) from None
+    presence = {"required": True} if required else {"load_default": None}
+    field = fields.AwareDateTime(default_timezone=SHANGHAI, error_messages=_WHEN_ERRORS,
+                                 **presence)
+    return parse_form({name: field})[name]
 
 
 def _counts(prefix: str) -> list[dict]:
-    """Form inputs ``<prefix><item_id>`` as ``[{item_id, quantity}]`` (blank ones left out)."""
-    out = []
-    for key, value in request.form.items():
-        if key.startswith(prefix) and key[len(prefix):].isdigit() and value.strip():
-            number = _int(value.strip())
-            if number is None or number < 0:
-                raise Invalid(fields={"items": [{"zh": "数量须为不小于 0 的整数。",
-                                                 "en": "Counts are whole numbers, 0 or more."}]})
-            out.append({"item_id": int(key[len(prefix):]), "quantity": number})
-    return out
+    """Form inputs ``<prefix><item_id>`` as ``[{item_id, quantity}]`` (blank ones left out);
+    a count that is not a whole number, 0 or more, is refused on ``items``."""
+    count = fields.Integer(validate=validate.Range(0, 10_000), error_messages={
+        "invalid": Msg("Counts are whole numbers, 0 or more.", "数量须为不小于 0 的整数。")})
+    names = [key for key in request.form
+             if key.startswith(prefix) and key[len(prefix):].isdigit()]
+    try:
+        data = parse_form({key: count for key in names})
+    except Invalid as exc:
+        raise Invalid(fields={"items": [m for msgs in exc.fields.values() for m in msgs]}) \
+            from None
+    return [{"item_id": int(key[len(prefix):]), "quantity": data[key]}
+            for key in names if key in data]
 
 
 def _act(order_id: int, action, done: str, anchor: str):
@@ -71,7 +77,7 @@ def _act(order_id: int, action, done: str, anchor: str):
 
 
 def _version() -> int | None:
-    return _int(request.form.get("version"))
+    return parse_form({"version": fields.Integer(load_default=None)})["version"]
 
 
 # --------------------------------------------------------------------------------- visits
@@ -161,7 +167,7 @@ def collect_payment(order_id, visit_id):
 def check_out_tools(order_id, visit_id):
     """Tools out to the worker: a kit, or the counts typed in."""
     return _visit_act(order_id, visit_id, lambda v: tools.check_out(
-        v, _me(), kit_id=_int(request.form.get("kit_id")), items=_counts("out_") or None),
+        v, _me(), kit_id=_id("kit_id"), items=_counts("out_") or None),
         _("工具已领出"))
 
 
@@ -231,16 +237,18 @@ def arrange_interview(order_id):
     """Arrange an interview."""
     return _act(order_id, lambda order: interviews.arrange(
         order, _me(), scheduled_at=_when("scheduled_at"), place=_require("place"),
-        worker_id=_int(request.form.get("worker_id")), note=_text("note")),
+        worker_id=_id("worker_id"), note=_text("note")),
         _("已安排面试"), "interviews")
 
 
 def _require(name: str) -> str:
-    text = _text(name)
-    if not text:
-        raise Invalid(fields={name: [{"zh": "必填项，不能为空。",
-                                      "en": "Missing data for required field."}]})
-    return text
+    return parse_form({name: fields.String(required=True, validate=validate.Length(
+        min=1, error=Msg("Missing data for required field.", "必填项，不能为空。")))})[
+        name]
+
+
+def _id(name: str) -> int | None:
+    return parse_form({name: fields.Integer(load_default=None)})[name]
 
 
 @bp.post("/orders/<int:order_id>/interviews/<int:interview_id>/outcome")

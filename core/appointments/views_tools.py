@@ -9,12 +9,19 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError
 
 from ..access import current_principal, roles
-from ..errors import DomainError, Invalid, flatten_fields
+from ..errors import DomainError, flatten_fields
 from ..extensions import db
 from ..inputs import load as load_checked
-from ..orders.views import _int, errors_of
+from ..orders.views import errors_of
+from ..webforms import parse_form
 from . import tools
-from .schemas import ToolItemCreateSchema, ToolKitCreateSchema
+from .schemas import (
+    ToolCountSchema,
+    ToolItemCreateSchema,
+    ToolItemUpdateSchema,
+    ToolKitCreateSchema,
+    ToolKitUpdateSchema,
+)
 from .views import READERS, WRITERS, bp
 
 
@@ -54,9 +61,7 @@ def tool_kits():
 @roles(*WRITERS)
 def add_item():
     """Add an item with its count on the shelf."""
-    form = {k: request.form.get(k, "").strip() for k in ("name", "unit", "stock", "note")
-            if request.form.get(k, "").strip()}
-    return _done(lambda: tools.create_item(load_checked(ToolItemCreateSchema(), form), _me()),
+    return _done(lambda: tools.create_item(parse_form(ToolItemCreateSchema()), _me()),
                  _("已添加工具"))
 
 
@@ -65,17 +70,8 @@ def add_item():
 def update_item(item_id):
     """Recount (盘点) an item, or retire / restore it."""
     def action():
-        changes = {}
-        if request.form.get("stock", "").strip():
-            stock = _int(request.form["stock"].strip())
-            if stock is None or stock < 0:
-                raise Invalid(fields={"stock": [{"zh": "库存须为不小于 0 的整数。",
-                                                 "en": "Stock is a whole number, 0 or more."}]})
-            changes["stock"] = stock
-        if request.form.get("active") in ("0", "1"):
-            changes["active"] = request.form["active"] == "1"
-        tools.update_item(tools.get_item(item_id), _int(request.form.get("version")), changes,
-                          _me())
+        changes = parse_form(ToolItemUpdateSchema(only=("version", "stock", "active")))
+        tools.update_item(tools.get_item(item_id), changes.pop("version"), changes, _me())
 
     return _done(action, _("已保存"))
 
@@ -85,11 +81,12 @@ def update_item(item_id):
 def add_kit():
     """Make a kit from the counts typed beside each item."""
     def action():
-        lines = [{"item_id": _int(key[4:]), "quantity": _int(value.strip())}
-                 for key, value in request.form.items()
-                 if key.startswith("qty_") and key[4:].isdigit() and value.strip()]
-        data = {"name": request.form.get("name", "").strip(),
-                "note": request.form.get("note", "").strip(), "items": lines}
+        counts = {key: ToolCountSchema().fields["quantity"] for key in request.form
+                  if key.startswith("qty_") and key[4:].isdigit()}
+        form = ToolKitCreateSchema.from_dict(counts)
+        data = parse_form(form(exclude=("items",)))
+        data["items"] = [{"item_id": int(key[4:]), "quantity": data.pop(key)}
+                         for key in counts if key in data]
         tools.create_kit(load_checked(ToolKitCreateSchema(), data), _me())
 
     return _done(action, _("已添加工具包"))
@@ -99,6 +96,8 @@ def add_kit():
 @roles(*WRITERS)
 def set_kit_active(kit_id):
     """Retire a kit, or offer it again."""
-    return _done(lambda: tools.update_kit(
-        tools.get_kit(kit_id), _int(request.form.get("version")),
-        {"active": request.form.get("active") == "1"}, _me()), _("已保存"))
+    def action():
+        changes = parse_form(ToolKitUpdateSchema(only=("version", "active")))
+        tools.update_kit(tools.get_kit(kit_id), changes.pop("version"), changes, _me())
+
+    return _done(action, _("已保存"))

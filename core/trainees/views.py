@@ -216,7 +216,7 @@ def attendance(trainee_id):
 def id_card(trainee_id):
     """Collect her original ID card, or return it (``returned_to`` given)."""
     trainee = pipeline.get(trainee_id, lock=True)
-    if parse_form({"returned_to": fields.String(load_default=None)})["returned_to"] is not None:
+    if "returned_to" in parse_form({"returned_to": fields.String()}):
         return act(lambda: health.return_id_card(
             trainee, parse_form(IdCardReturnSchema())["returned_to"]), _("已归还身份证"),
             _back(trainee_id))

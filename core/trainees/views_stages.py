@@ -177,7 +177,7 @@ def interview_attendee(interview_id):
     """Add an attendee (by trainee number), or record her outcome."""
     interview = interviews.get(interview_id)
     back = url_for("trainees.interview_list")
-    if parse_form({"outcome": fields.String(load_default=None)})["outcome"] is not None:
+    if "outcome" in parse_form({"outcome": fields.String()}):
         def outcome():
             data = parse_form(OutcomeInSchema())
             interviews.record_outcome(interview, pipeline.get(data["trainee_id"]),
