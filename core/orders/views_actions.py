@@ -11,28 +11,40 @@ import datetime as dt
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from marshmallow import fields, validate
 
 from ..access import current_principal, roles
 from ..errors import DomainError, Invalid
 from ..extensions import db
+from ..messages import Msg
 from ..pagination import page_number
+from ..webforms import parse_form
 from . import approvals, contracts, payments, period, service, staffing
 from .numerals import to_capital_yuan
 from .records import APPROVAL_STATUSES
-from .views import WRITERS, _int, _money, bp, errors_of, order_page
+from .views import WRITERS, _money, bp, errors_of, order_page
+
+_DATE_ERRORS = {"required": Msg("Enter the date.", "请填写日期。"),
+                "invalid": Msg("Write the date as YYYY-MM-DD.", "日期格式应为 YYYY-MM-DD。")}
+
+
+def _date(required: bool = False) -> fields.Date:
+    """A date box of an order form (blank: not given)."""
+    presence = {"required": True} if required else {"load_default": None}
+    return fields.Date(error_messages=_DATE_ERRORS, **presence)
+
+
+def _text(default: str | None = "") -> fields.String:
+    """A text box of an order form (blank: ``default``)."""
+    return fields.String(load_default=default)
+
+
+def _version() -> fields.Integer:
+    return fields.Integer(load_default=None)
 
 
 def _day(name: str, required: bool = False) -> dt.date | None:
-    text = (request.form.get(name) or "").strip()
-    if not text:
-        if required:
-            raise Invalid(fields={name: [{"zh": "请填写日期。", "en": "Enter the date."}]})
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise Invalid(fields={name: [{"zh": "日期格式应为 YYYY-MM-DD。",
-                                      "en": "Write the date as YYYY-MM-DD."}]}) from None
+    return parse_form({name: _date(required)})[name]
 
 
 def _act(order_id: int, action, done: str):
@@ -56,15 +68,14 @@ def _me() -> int:
 @roles(*WRITERS)
 def transition(order_id):
     """Move the order to the state of the button pressed, with the facts it needs."""
-    form = request.form
-    return _act(order_id, lambda order: service.transition(
-        order, form.get("to", ""), _int(form.get("version")), _me(),
-        start_date=_day("start_date"), end_date=_day("end_date"),
-        cancel_reason=form.get("cancel_reason") or None,
-        cancel_note=(form.get("cancel_note") or "").strip(),
-        note=(form.get("note") or "").strip(),
-        finish_reason=(form.get("finish_reason") or "").strip(),
-        start_reason=(form.get("start_reason") or "").strip()), _("订单状态已更新"))
+    def action(order):
+        form = parse_form({"to": _text(), "version": _version(), "start_date": _date(),
+                           "end_date": _date(), "cancel_reason": _text(None),
+                           "cancel_note": _text(), "note": _text(), "finish_reason": _text(),
+                           "start_reason": _text()})
+        service.transition(order, form.pop("to"), form.pop("version"), _me(), **form)
+
+    return _act(order_id, action, _("订单状态已更新"))
 
 
 @bp.post("/<int:order_id>/period")
@@ -72,18 +83,18 @@ def transition(order_id):
 def move_period(order_id):
     """Move the 上户/下户 dates: the order, the worker's booking, the follow-ups and the
     contract term together (:func:`core.orders.period.move_period`)."""
-    form = request.form
-
     def action(order):
-        start, end = _day("start_date"), _day("end_date")
+        form = parse_form({"start_date": _date(), "end_date": _date(), "version": _version(),
+                           "reason": _text()})
+        start, end = form["start_date"], form["end_date"]
         # the form shows both dates: the one left as it was is not a new fact (a new 上户
         # alone moves 下户 with it, keeping the term)
         if start is not None and start != order.start_date and end == order.end_date:
             end = None
         if end is not None and end != order.end_date and start == order.start_date:
             start = None
-        period.move_period(order.id, _int(form.get("version")), _me(), start_date=start,
-                           end_date=end, reason=(form.get("reason") or "").strip())
+        period.move_period(order.id, form["version"], _me(), start_date=start,
+                           end_date=end, reason=form["reason"])
 
     return _act(order_id, action, _("服务日期已调整"))
 
@@ -92,15 +103,13 @@ def move_period(order_id):
 @roles(*WRITERS)
 def assign_worker(order_id):
     """Assign the chosen worker, or replace the current one (换人)."""
-    form = request.form
-
     def action(order):
-        worker_id = _int(form.get("worker_id"))
-        if worker_id is None:
-            raise Invalid(fields={"worker_id": [{"zh": "请选择阿姨。", "en": "Choose a worker."}]})
-        staffing.assign(order, worker_id, _int(form.get("version")), _me(),
-                        reason=(form.get("reason") or "").strip(),
-                        change_date=_day("change_date"))
+        form = parse_form({
+            "worker_id": fields.Integer(required=True, error_messages={
+                "required": Msg("Choose a worker.", "请选择阿姨。")}),
+            "version": _version(), "reason": _text(), "change_date": _date()})
+        staffing.assign(order, form["worker_id"], form["version"], _me(),
+                        reason=form["reason"], change_date=form["change_date"])
 
     return _act(order_id, action, _("阿姨已指派"))
 
@@ -109,12 +118,15 @@ def assign_worker(order_id):
 @roles(*WRITERS)
 def draft_contract(order_id):
     """Draft the three-party contract from the form (term, fees, deposit, final payment)."""
-    form = request.form
-    return _act(order_id, lambda order: contracts.draft(
-        order, start_date=_day("start_date", True), end_date=_day("end_date", True),
-        actor_id=_me(), term_reason=(form.get("term_reason") or "").strip() or None,
-        **{fee: _money((form.get(fee) or "").strip() or None, fee)
-           for fee in contracts.FEES}), _("合同已起草"))
+    def action(order):
+        form = parse_form({"start_date": _date(True), "end_date": _date(True),
+                           "term_reason": _text(None),
+                           **{fee: fields.String(load_default=None) for fee in contracts.FEES}})
+        contracts.draft(order, start_date=form["start_date"], end_date=form["end_date"],
+                        actor_id=_me(), term_reason=form["term_reason"],
+                        **{fee: _money(form[fee], fee) for fee in contracts.FEES})
+
+    return _act(order_id, action, _("合同已起草"))
 
 
 @bp.post("/<int:order_id>/contracts/<int:contract_id>/sign")
@@ -141,19 +153,19 @@ def print_contract(order_id, contract_id):
 @roles(*WRITERS)
 def collect_payment(order_id):
     """Record money collected from the customer."""
-    form = request.form
-
     def action(order):
-        amount = _money((form.get("amount") or "").strip() or None, "amount")
+        choose = Msg("Choose how it was paid.", "请选择收款方式。")
+        form = parse_form({
+            "amount": fields.String(load_default=None), "note": _text(),
+            "method": fields.String(required=True, error_messages={"required": choose},
+                                    validate=validate.OneOf(("wechat", "cash", "bank_transfer"),
+                                                            error=choose))})
+        amount = _money(form["amount"], "amount")
         if amount is None or amount <= 0:
             raise Invalid(fields={"amount": [{"zh": "金额必须大于 0。",
                                               "en": "The amount must be more than 0."}]})
-        method = form.get("method")
-        if method not in ("wechat", "cash", "bank_transfer"):
-            raise Invalid(fields={"method": [{"zh": "请选择收款方式。",
-                                              "en": "Choose how it was paid."}]})
-        payments.collect(order, amount=amount, method=method, actor_id=_me(),
-                         note=(form.get("note") or "").strip())
+        payments.collect(order, amount=amount, method=form["method"], actor_id=_me(),
+                         note=form["note"])
 
     return _act(order_id, action, _("收款已记录"))
 
@@ -180,11 +192,11 @@ def confirm_payment(payment_id):
 @roles(*WRITERS)
 def ask_approval(order_id):
     """Ask a supervisor for an exception (特批)."""
-    reason = (request.form.get("reason") or "").strip()
-
     def action(order):
-        if not reason:
-            raise Invalid(fields={"reason": [{"zh": "请写明申请理由。", "en": "Say why."}]})
+        say_why = Msg("Say why.", "请写明申请理由。")
+        reason = parse_form({"reason": fields.String(
+            required=True, error_messages={"required": say_why},
+            validate=validate.Length(min=1, error=say_why))})["reason"]
         approvals.ask(order, "other", reason, None, _me())
 
     return _act(order_id, action, _("特批申请已提交"))
@@ -195,9 +207,8 @@ def ask_approval(order_id):
 def decide(approval_id):
     """A supervisor approves or rejects a request."""
     approval = approvals.get(approval_id)
-    approve = request.form.get("decision") == "approve"
-    note = (request.form.get("note") or "").strip()
-    back = request.form.get("back")
+    form = parse_form({"decision": _text(), "note": _text(), "back": _text()})
+    approve, note, back = form["decision"] == "approve", form["note"], form["back"]
     response = _act(approval.order_id, lambda order: approvals.decide(
         approval, approve, note, _me()), _("已批准") if approve else _("已驳回"))
     if back == "queue" and response.status_code == 302:
