@@ -23,6 +23,7 @@ from .routing import LazyBuilderRule
 #: Core business areas, each a package that may hold ``api.py`` (``blp``, a flask-smorest
 #: Blueprint) and ``views.py`` (``bp``, a Flask Blueprint of pages).
 CORE_AREAS = ("accounts", "servicelines", "audit", "customers", "workers", "orders", "pricing",
+              "cadences",
               "appointments", "trainees", "partners", "followups", "matching", "quality",
               "reports", "workcalendar", "complaints", "placement", "surveys", "web")
 

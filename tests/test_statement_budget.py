@@ -39,6 +39,8 @@ BUDGET = {
     "appointments_api.list_interviews": 4, "appointments_api.list_items": 3,
     "appointments_api.list_kits": 2, "appointments_api.list_sessions": 5,
     "appointments_api.list_visits": 4, "audit.list_events": 4, "audit_pages.index": 10,
+    "cadences.index": 5, "cadences.show": 3, "cadences_api.cadence_history": 2,
+    "cadences_api.get_cadence": 2, "cadences_api.list_cadences": 5,
     "calendar.index": 6, "calendar.year_page": 3, "calendar_api.get_year": 3,
     "complaints.index": 8, "complaints.new": 7, "complaints_api.get_policy": 19,
     "complaints_api.list_complaints": 5, "complaints_api.list_refunds": 3,

@@ -8,6 +8,8 @@ same inputs twice gives the same answer, which is what makes re-planning safe.
 
 "Day N" is N days after the anchor's date (上户 on the 2nd → day 3 is the 5th), at the
 rule's time of day in Asia/Shanghai; hour offsets count from the anchor's exact time.
+A rule counted ``after`` an earlier rule counts from that rule's planned due time instead
+(day 3, then 5 days after it → day 8), whenever that call was actually made.
 """
 from __future__ import annotations
 
@@ -77,8 +79,14 @@ def start_of_day(day: dt.date) -> dt.datetime:
     return business_datetime(day, dt.time(0, 0))
 
 
-def due_at(rule: FollowupRule, anchor: Anchor) -> dt.datetime:
-    """When a rule's follow-up is due for this anchor."""
+def due_at(rule: FollowupRule, anchor: Anchor, rules: FollowupRules | None = None,
+           depth: int = 0) -> dt.datetime:
+    """When a rule's follow-up is due for this anchor. A rule counted ``after`` an
+    earlier one counts from that one's due time (its day, for a ``days`` offset)."""
+    if rule.after is not None and rules is not None and depth <= len(rules.rules):
+        earlier = rules.rule(rule.after)
+        if earlier is not None:
+            anchor = Anchor(due_at(earlier, anchor, rules, depth + 1))
     if rule.days is not None:
         return business_datetime(anchor.business_date + dt.timedelta(days=rule.days),
                                  rule.at_time)
@@ -160,6 +168,6 @@ def plan(rules: FollowupRules, anchors: dict[str, Anchor],
                     continue
             if not _condition_holds(rule, key, rules, outcomes):
                 continue
-            out.append(_planned(rule, key, due_at(rule, anchor)))
+            out.append(_planned(rule, key, due_at(rule, anchor, rules)))
     out.sort(key=lambda p: (p.due_at, p.rule_code, p.anchor_key))
     return Plan(tuple(out), uncovered)

@@ -86,7 +86,10 @@ class FollowupRule:
     case (调解) on a not-satisfied outcome. ``evaluation``: the verdict (with 1–5 scores)
     becomes an evaluation of the worker. ``books_next``: the call also books the next
     session. ``min_span_hours``: only for visits planned to last at least this long
-    (``visit_start`` rules).
+    (``visit_start`` rules). ``after``: count the offset from an earlier rule's follow-up
+    on the same anchor (its planned day) instead of from the anchor itself — 004's
+    "如客户满意，五天后再次回访" read as five days after the day-3 call is
+    ``days=5, after="day3"`` (day 8); None (the default) counts from the anchor.
     ``title_*``/``script_*``: what the dispatcher sees and asks, in both languages.
     """
 
@@ -105,6 +108,7 @@ class FollowupRule:
     evaluation: bool = False
     books_next: bool = False
     min_span_hours: int | None = None
+    after: str | None = None
 
     @property
     def at_time(self) -> dt.time:
@@ -167,6 +171,9 @@ def problems(rule_set: FollowupRules) -> list[str]:
         if rule.when.outcome not in FINAL_OUTCOMES:
             out.append(f"rule {rule.code!r}: a condition can only name a final outcome "
                        f"({', '.join(FINAL_OUTCOMES)}), not {rule.when.outcome!r}")
+    out.extend(_after_problems(rule_set, seen))
+    for code, earlier in out_of_order(rule_set):
+        out.append(f"rule {code!r}: it waits for {earlier!r} but is due no later than it")
     for anchor, fields_ in (rule_set.intake_anchors or {}).items():
         if anchor not in ANCHORS or anchor in INSTANCE_ANCHORS or anchor in (
                 "service_start", "service_end", "holiday_in_service"):
@@ -174,6 +181,54 @@ def problems(rule_set: FollowupRules) -> list[str]:
                        "order does not give itself (e.g. baby_birth) may come from the intake")
         if not fields_ or not all(isinstance(f, str) and f for f in fields_):
             out.append(f"intake anchor {anchor!r}: name one or more intake fields")
+    return out
+
+
+def _after_problems(rule_set: FollowupRules, seen: dict[str, FollowupRule]) -> list[str]:
+    out = []
+    codes = [r.code for r in rule_set.rules if isinstance(r, FollowupRule)]
+    for i, rule in enumerate(r for r in rule_set.rules if isinstance(r, FollowupRule)):
+        if rule.after is None:
+            continue
+        earlier = seen.get(rule.after)
+        if earlier is None or rule.after not in codes[:i]:
+            out.append(f"rule {rule.code!r}: after must name an earlier rule, not "
+                       f"{rule.after!r}")
+        elif earlier.anchor != rule.anchor or rule.anchor == "holiday_in_service":
+            out.append(f"rule {rule.code!r}: after must name a rule on the same anchor "
+                       "(not a holiday greeting)")
+        offset = rule.days if rule.days is not None else rule.hours
+        if isinstance(offset, int) and offset < 1:
+            out.append(f"rule {rule.code!r}: counted from an earlier call, the offset must "
+                       "be at least 1")
+    return out
+
+
+def offset_days(rule_set: FollowupRules, rule: FollowupRule, depth: int = 0) -> int | None:
+    """The rule's offset from its anchor in days, following ``after`` — None when any
+    step counts in hours (or the chain is broken)."""
+    if rule.days is None or not isinstance(rule.days, int) or depth > len(rule_set.rules):
+        return None
+    if rule.after is None:
+        return rule.days
+    earlier = rule_set.rule(rule.after)
+    base = offset_days(rule_set, earlier, depth + 1) if earlier is not None else None
+    return None if base is None else base + rule.days
+
+
+def out_of_order(rule_set: FollowupRules) -> list[tuple[str, str]]:
+    """``(code, earlier code)`` of each rule that waits for an earlier rule's outcome
+    (``when``) on the same anchor yet is due on or before it (both counted in days)."""
+    out = []
+    for rule in rule_set.rules:
+        if not isinstance(rule, FollowupRule) or not isinstance(rule.when, Condition):
+            continue
+        earlier = rule_set.rule(rule.when.rule)
+        if earlier is None or earlier.anchor != rule.anchor or earlier is rule:
+            continue
+        mine, theirs = offset_days(rule_set, rule), offset_days(rule_set, earlier)
+        if mine is not None and theirs is not None and mine <= theirs:
+            out.append((rule.code, earlier.code))
     return out
 
 
@@ -208,6 +263,8 @@ def _rule_problems(rule: FollowupRule) -> list[str]:
         out.append(f"on_not_satisfied must be one of {', '.join(ON_NOT_SATISFIED)}")
     if rule.when is not None and not isinstance(rule.when, Condition):
         out.append("when must be a core.Condition")
+    if rule.after is not None and not isinstance(rule.after, str):
+        out.append("after must be the code of an earlier rule")
     if rule.min_span_hours is not None and rule.anchor != "visit_start":
         out.append("min_span_hours applies only to the visit_start anchor")
     return out

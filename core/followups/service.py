@@ -26,6 +26,7 @@ import datetime as dt
 import sqlalchemy as sa
 
 from .. import plugins
+from ..cadences import service as cadence
 from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..messages import Msg
@@ -143,8 +144,9 @@ def sync_order(order: Order) -> list[FollowUp]:
     """Bring the order's follow-ups in line with its rules, anchors and outcomes: add the
     missing, move pending ones whose anchor moved, cancel pending ones no longer planned
     (all of them when the order is cancelled). Done follow-ups are never touched.
-    Returns the order's follow-ups."""
-    rules = plugins.followup_rules(order.service_line)
+    Returns the order's follow-ups. The rules are the line's cadence version the order
+    was first planned with (:func:`core.cadences.service.rules_for_order`)."""
+    rules = cadence.rules_for_order(order)
     _refresh_order_anchors(order, rules)
     if order.state == "cancelled":
         wanted: tuple = ()
