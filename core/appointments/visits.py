@@ -41,6 +41,7 @@ SERVICE_STATES = ("in_service",)
 CONFIRM_STATES = ("in_service", "finished")
 #: a reported time may run this far ahead of the clock (a slow phone, a rounded minute)
 CLOCK_SLACK = dt.timedelta(minutes=10)
+FINISH_CALL_EARLY_REASON = "made in the finish-confirmation call / 完工确认电话中已回访"
 
 
 def _field(name: str, en: str, zh: str) -> Invalid:
@@ -225,8 +226,11 @@ def _close_finish_calls(visit: Visit, outcome: str, reason: str, notes: str,
         .order_by(FollowUp.due_at, FollowUp.id))
     closed = []
     for f in list(rows):
+        # a finish just after midnight puts the call on tomorrow while the customer is on
+        # the phone now: it was made, so it is not refused as early
         outcomes.record_outcome(f.id, outcome, actor_id=actor_id, reason=reason, notes=notes,
-                                version=f.version)
+                                version=f.version, early_reason=FINISH_CALL_EARLY_REASON
+                                if f.is_early else "")
         closed.append(f.id)
     return closed
 

@@ -149,3 +149,31 @@ def test_the_order_page_confirms_with_the_follow_up_and_files_the_sheet(
     bad = client.get("/appointments/sheets?sort=nope")
     assert bad.status_code == 422
     assert web_as("trainer").get("/appointments/sheets").status_code == 403
+
+
+def test_a_finish_just_after_midnight_is_confirmed_in_the_call_a_minute_before(
+        desk, new_order, worker_for, app, monkeypatch):
+    """The desk confirms at 23:59 a finish the worker reported for 00:00: the finish call
+    now falls on tomorrow, but it is being made, so it is recorded, not refused as early
+    (CI met this at 23:59 Beijing time)."""
+    import datetime as dt
+
+    from core.appointments import visits
+    from core.followups import models
+    from core.timeutil import SHANGHAI
+
+    midnight = dt.datetime.combine(dt.datetime.now(SHANGHAI).date() + dt.timedelta(days=1),
+                                   dt.time(), SHANGHAI)
+    late = lambda: (midnight - dt.timedelta(minutes=1)).astimezone(dt.timezone.utc)  # noqa
+    monkeypatch.setattr(visits, "utcnow", late)
+    monkeypatch.setattr(models, "utcnow", late)
+    order = in_service(desk, new_order("cleaning"), worker_for("cleaning"))
+    visit = desk.post(f"/api/v1/orders/{order['id']}/visits/plan").get_json()[0]
+    base = f"/api/v1/orders/{order['id']}/visits/{visit['id']}"
+    start = (midnight - dt.timedelta(hours=3)).isoformat()
+    assert desk.post(f"{base}/start", json={"started_at": start}).status_code == 200
+    done = desk.post(f"{base}/finish", json={"finished_at": midnight.isoformat()})
+    assert done.status_code == 200, done.get_json()
+    resp = desk.post(f"{base}/confirm", json={"outcome": "satisfied"})
+    assert resp.status_code == 200, resp.get_json()
+    assert _followups(app, order["id"])["finish_confirmation"][:2] == ("done", "satisfied")
