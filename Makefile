@@ -58,6 +58,7 @@ $(STAMP): setup.py $(LOCK) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip setuptools
 	$(BIN)/python -m pip install --require-hashes -r $(LOCK)
 	$(BIN)/python -m pip install --no-deps -e .
+	$(BIN)/python -m core.i18n
 	@$(BIN)/python -m pip check >/dev/null || { $(BIN)/python -m pip check; \
 	  echo "$(LOCK) lacks what setup.py asks for: run 'make lock', then 'make install'." >&2; \
 	  exit 1; }

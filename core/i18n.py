@@ -2,7 +2,10 @@
 
 The catalog's source language is Chinese (the msgids are the Chinese text), so the
 default needs no catalog and an untranslated string shows in Chinese. The English
-catalog is compiled from its ``.po`` file when the ``.mo`` is missing or older.
+catalog is compiled from its area ``.po`` files at install time (``make install`` runs
+``python -m core.i18n``), so a running app only reads it. The app checks at start that the
+``.mo`` is not older than a ``.po`` and compiles it only then: a developer who edits a
+``.po`` in an editable install sees the change on the next start without reinstalling.
 """
 from __future__ import annotations
 
@@ -60,3 +63,9 @@ def reader_text(message) -> str:
 
     both = message if isinstance(message, dict) else bilingual(message)
     return both["zh"] if select_locale() == "zh" else both["en"]
+
+
+if __name__ == "__main__":  # python -m core.i18n: compile the catalogues (make install)
+    compile_catalogs()
+    print("translations compiled:", ", ".join(
+        str(p.relative_to(TRANSLATIONS)) for p in sorted(TRANSLATIONS.glob("*/LC_MESSAGES/*.mo"))))
