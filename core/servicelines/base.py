@@ -17,6 +17,8 @@ attribute / method              default
 ``job_words``                   ``()`` — only ``name_zh`` names the line on a trainee's sheet
 ``service_sheet_title``         ``None`` — a visit's printed sheet is titled 上户表
 ``sample_intakes``              ``SAMPLE_INTAKE`` of the intake schema's module, if any
+``invalid_sample_intakes``      ``INVALID_SAMPLE_INTAKES`` of the intake schema's module,
+                                if any, else ``[]`` — raw intakes the schema must refuse
 ``price_table_schema``          ``None`` — :meth:`check_price_table` then checks only what
                                 every table has (:class:`core.PriceTableSchema`)
 ``order_policy()``              ``OrderPolicy()`` — no interview, no contract, any term
@@ -134,6 +136,16 @@ class ServiceLine:
         sample = getattr(sys.modules.get(schema.__module__), "SAMPLE_INTAKE", None) \
             if schema is not None else None
         return [sample] if sample else []
+
+    @property
+    def invalid_sample_intakes(self) -> list[dict]:
+        """Raw intakes the intake schema must refuse, each with a message on a field (for
+        the conformance checks): by default the ``INVALID_SAMPLE_INTAKES`` of the intake
+        schema's module, if it has one, else none."""
+        schema = self.intake_schema
+        samples = getattr(sys.modules.get(schema.__module__), "INVALID_SAMPLE_INTAKES", None) \
+            if schema is not None else None
+        return list(samples or [])
 
     def default_price_table(self) -> dict:
         """A fresh copy of the line's default price table (价目表): plain JSON data, money

@@ -33,6 +33,8 @@ from ..servicelines.base import ServiceLine
 from ..types import CredentialKind, MatchingRule, OrderPolicy, Quote, ScorePart, SessionPackage
 
 _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
+#: intakes drawn from the intake schema's fields and quoted, by default (derandomized)
+GENERATED_EXAMPLES = 25
 
 
 def _safe(problems: list[str], what: str, call):
@@ -68,6 +70,7 @@ def _intakes(line: ServiceLine, out: list[str]) -> list[dict]:
     if not samples:
         out.append("sample_intakes: give at least one valid raw intake (define SAMPLE_INTAKE "
                    "next to the intake schema, or override sample_intakes)")
+    _invalid_samples(line, schema, out)
     loaded = []
     for n, raw in enumerate(samples):
         intake = _safe(out, f"the intake schema loading sample intake #{n}",
@@ -77,20 +80,106 @@ def _intakes(line: ServiceLine, out: list[str]) -> list[dict]:
     return loaded
 
 
-def _quote(line: ServiceLine, n: int, intake: dict, table: dict, out: list[str]) -> None:
-    quote = _safe(out, f"quote of sample intake #{n}", lambda: line.quote(intake, table))
+def _invalid_samples(line: ServiceLine, schema: type, out: list[str]) -> None:
+    """Each invalid sample intake is refused by the schema with a message on a field."""
+    from marshmallow import ValidationError
+
+    samples = _safe(out, "invalid_sample_intakes", lambda: list(line.invalid_sample_intakes))
+    for n, raw in enumerate(samples or []):
+        what = f"invalid sample intake #{n}"
+        try:
+            schema().load(copy.deepcopy(raw))
+        except ValidationError as exc:
+            messages = exc.messages if isinstance(exc.messages, dict) else {}
+            if not [name for name in messages if name != "_schema"]:
+                out.append(f"{what}: the intake schema refused it without naming a field "
+                           f"({exc.messages!r}); raise ValidationError(message, field_name) "
+                           "so the form shows the message at the field")
+            continue
+        except Exception as exc:  # noqa: BLE001 - any other failure is a problem to report
+            out.append(f"{what}: the intake schema raised {type(exc).__name__}: {exc}; "
+                       "refuse it with a marshmallow ValidationError naming the field")
+            continue
+        out.append(f"{what} was accepted by the intake schema: make the schema refuse it "
+                   "(with a message on the field), or take it out of the invalid samples "
+                   "(INVALID_SAMPLE_INTAKES)")
+
+
+def _quote_problems(line: ServiceLine, what: str, intake: dict, table: dict, *,
+                    may_refuse: bool = False) -> list[str]:
+    """What is wrong with the quote of one LOADED intake (``what`` names the intake);
+    with ``may_refuse``, a ``core.Invalid`` (the table cannot price it) is no problem."""
+    from ..errors import Invalid
+
+    out: list[str] = []
+    try:
+        quote = line.quote(intake, table)
+    except Invalid:
+        if may_refuse:
+            return []
+        quote = _safe(out, f"quote of {what}", lambda: line.quote(intake, table))
+    except Exception:  # noqa: BLE001 - reported just below, with its message
+        quote = _safe(out, f"quote of {what}", lambda: line.quote(intake, table))
     if quote is None:
-        return
+        return out
     if not isinstance(quote, Quote) or quote.service_line != line.code:
-        out.append(f"quote of sample intake #{n}: return a core.Quote of line "
-                   f"{line.code!r}, not {quote!r}")
-        return
+        return [f"quote of {what}: return a core.Quote of line {line.code!r}, not {quote!r}"]
     if not isinstance(quote.total, Decimal) or quote.total < 0:
-        out.append(f"quote of sample intake #{n}: the total {quote.total!r} must be a "
-                   "Decimal of at least 0")
+        out.append(f"quote of {what}: the total {quote.total!r} must be a Decimal of at "
+                   "least 0")
+    elif sum((item.amount for item in quote.lines), Decimal("0.00")) != quote.total:
+        out.append(f"quote of {what}: the lines do not sum to the total {quote.total}")
     if quote.table_floor is not None and quote.table_floor > quote.total:
-        out.append(f"quote of sample intake #{n}: the table floor {quote.table_floor} is "
-                   f"above the total {quote.total}")
+        out.append(f"quote of {what}: the table floor {quote.table_floor} is above the "
+                   f"total {quote.total}")
+    return out
+
+
+class _Found(Exception):
+    """Problems of a generated intake (raised to make hypothesis shrink the intake)."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def _generated(line: ServiceLine, table: dict, samples: list[dict], examples: int) -> list[str]:
+    """Problems of the quotes of intakes drawn from the intake schema's fields (the first
+    found, shrunk to a small intake by hypothesis); none when ``examples`` is 0."""
+    if examples <= 0:
+        return []
+    try:
+        from hypothesis import HealthCheck, Verbosity, given, settings
+    except ImportError:
+        return ["generated intakes: install hypothesis (pip install 'hypothesis>=6.100', a "
+                "test dependency), or pass examples=0 to check the sample intakes alone"]
+
+    from .strategies import UnsupportedField, intakes
+
+    schema = line.intake_schema
+    try:
+        strategy = intakes(schema, samples[0] if samples else None)
+    except UnsupportedField as exc:
+        return [f"generated intakes: {exc}"]
+
+    @settings(max_examples=examples, deadline=None, derandomize=True, database=None,
+              report_multiple_bugs=False, verbosity=Verbosity.quiet, print_blob=False,
+              suppress_health_check=list(HealthCheck))
+    @given(strategy)
+    def check(raw: dict) -> None:
+        intake = schema().load(copy.deepcopy(raw))
+        found = _quote_problems(line, f"the generated intake {raw!r}", intake, table,
+                                may_refuse=True)
+        if found:
+            raise _Found(found)
+
+    try:
+        check()
+    except _Found as exc:
+        return [f"{problem} (an intake the schema accepts, drawn from its fields: refuse "
+                "such intakes in the schema, or price them soundly)"
+                for problem in exc.problems]
+    return []
 
 
 def _per_intake(line: ServiceLine, n: int, intake: dict, out: list[str]) -> None:
@@ -130,35 +219,54 @@ def _rules(line: ServiceLine, out: list[str]) -> None:
             out.append(f"{what}: codes repeat ({codes})")
 
 
-def problems_of(line: ServiceLine) -> list[str]:
-    """What to fix in a service line object (empty when it conforms)."""
-    out: list[str] = []
-    if not isinstance(line, ServiceLine):
-        return [f"{line!r} is not a core.ServiceLine: subclass it"]
-    _metadata(line, out)
-    intakes = _intakes(line, out)
+def _default_table(line: ServiceLine, out: list[str]) -> dict | None:
+    """The line's default table, LOADED by its own check (None when it has a problem);
+    its order policy is checked under it."""
     raw_table = _safe(out, "default_price_table", line.default_price_table)
     if raw_table is not None and not isinstance(raw_table, dict):
         out.append(f"default_price_table: return a dict, not {type(raw_table).__name__}")
-        raw_table = None
-    table = None
-    if raw_table is not None:
-        table = _safe(out, "check_price_table of the default table",
-                      lambda: line.check_price_table(copy.deepcopy(raw_table)))
-        policy = _safe(out, "order_policy", lambda: line.order_policy(copy.deepcopy(raw_table)))
-        if policy is not None and not isinstance(policy, OrderPolicy):
-            out.append(f"order_policy: return a core.OrderPolicy, not {policy!r}")
+        return None
+    if raw_table is None:
+        return None
+    policy = _safe(out, "order_policy", lambda: line.order_policy(copy.deepcopy(raw_table)))
+    if policy is not None and not isinstance(policy, OrderPolicy):
+        out.append(f"order_policy: return a core.OrderPolicy, not {policy!r}")
+    return _safe(out, "check_price_table of the default table",
+                 lambda: line.check_price_table(copy.deepcopy(raw_table)))
+
+
+def _quotes(line: ServiceLine, intakes: list[dict], table: dict | None, examples: int,
+            out: list[str]) -> None:
+    """The quotes of the sample intakes, then, when those are sound, of generated ones."""
+    sound = table is not None and bool(intakes)
     for n, intake in enumerate(intakes):
         if table is not None:
-            _quote(line, n, intake, table, out)
+            found = _quote_problems(line, f"sample intake #{n}", intake, table)
+            sound = sound and not found
+            out.extend(found)
         _per_intake(line, n, intake, out)
+    if sound:  # else the samples show the problem already
+        samples = _safe(out, "sample_intakes", lambda: list(line.sample_intakes)) or []
+        out.extend(_generated(line, table, samples, examples))
+
+
+def problems_of(line: ServiceLine, *, examples: int = GENERATED_EXAMPLES) -> list[str]:
+    """What to fix in a service line object (empty when it conforms); ``examples``: how
+    many intakes to draw from the intake schema's fields and quote (0: none)."""
+    if not isinstance(line, ServiceLine):
+        return [f"{line!r} is not a core.ServiceLine: subclass it"]
+    out: list[str] = []
+    _metadata(line, out)
+    intakes = _intakes(line, out)
+    table = _default_table(line, out)
+    _quotes(line, intakes, table, examples, out)
     _rules(line, out)
     return out
 
 
-def assert_conforms(line: ServiceLine) -> None:
+def assert_conforms(line: ServiceLine, *, examples: int = GENERATED_EXAMPLES) -> None:
     """Fail (AssertionError) with every problem of ``line``, one a line."""
-    found = problems_of(line)
+    found = problems_of(line, examples=examples)
     if found:
         raise AssertionError(f"service line {getattr(line, 'code', line)!r} does not "
                              "conform:\n- " + "\n- ".join(found))

@@ -21,6 +21,11 @@ SAMPLE_INTAKE = {
     "purchase": "package", "package_sessions": 10, "place": "home",
     "preferred_date": "2030-05-06", "preferred_time": "15:30",
 }
+#: raw intakes the schema must refuse, each with a message on a field (conformance check)
+INVALID_SAMPLE_INTAKES = [
+    {**SAMPLE_INTAKE, "child_age_months": 200},
+    {**SAMPLE_INTAKE, "purchase": "single"},  # a single session with a package size
+]
 
 
 def _meta(order: int, zh: str, en: str, **more) -> dict:

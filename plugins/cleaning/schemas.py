@@ -26,6 +26,11 @@ SAMPLE_INTAKE = {
     "floor_area": "120", "kind": "post_renovation", "dirt_level": "heavy",
     "frequency": "one_off", "preferred_date": "2030-05-06", "preferred_time": "09:00",
 }
+#: raw intakes the schema must refuse, each with a message on a field (conformance check)
+INVALID_SAMPLE_INTAKES = [
+    {**SAMPLE_INTAKE, "floor_area": "0"},
+    {**SAMPLE_INTAKE, "frequency": "weekly"},  # neither the visits nor an end date
+]
 
 
 def _meta(order: int, zh: str, en: str, **more) -> dict:

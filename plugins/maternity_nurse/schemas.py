@@ -22,6 +22,11 @@ SAMPLE_INTAKE = {
     "expected_delivery_date": "2030-05-06", "term_days": 26, "grade": "gold",
     "twins": False, "live_in": True,
 }
+#: raw intakes the schema must refuse, each with a message on a field (conformance check)
+INVALID_SAMPLE_INTAKES = [
+    {**SAMPLE_INTAKE, "term_days": 0},
+    {**SAMPLE_INTAKE, "actual_birth_date": "2029-12-01"},  # long before the due date
+]
 
 
 def _meta(order: int, zh: str, en: str, **more) -> dict:

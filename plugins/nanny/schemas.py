@@ -20,6 +20,11 @@ SAMPLE_INTAKE = {
     "requirements": {"min_experience_years": 3, "worker_age_min": 35, "worker_age_max": 50,
                      "hometown": "江苏", "dialect": "普通话"},
 }
+#: raw intakes the schema must refuse, each with a message on a field (conformance check)
+INVALID_SAMPLE_INTAKES = [
+    {**SAMPLE_INTAKE, "arrangement": "hourly"},  # without the hours a day
+    {**SAMPLE_INTAKE, "requirements": {"worker_age_min": 50, "worker_age_max": 35}},
+]
 
 
 def _meta(order: int, zh: str, en: str, **more) -> dict:

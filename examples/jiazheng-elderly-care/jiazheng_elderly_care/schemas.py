@@ -13,6 +13,11 @@ ARRANGEMENTS = (("live_in", "住家", "Live-in"), ("hourly", "按小时", "By th
 
 SAMPLE_INTAKE = {"elder_age": 82, "care_level": "assisted", "arrangement": "live_in",
                  "days": 30, "start_date": "2030-03-01"}
+#: raw intakes the schema must refuse, each with a message on a field (conformance check)
+INVALID_SAMPLE_INTAKES = [
+    {**SAMPLE_INTAKE, "elder_age": 30},
+    {**SAMPLE_INTAKE, "arrangement": "hourly"},  # without the hours and the visits
+]
 
 
 def _meta(order: int, zh: str, en: str, **more) -> dict:

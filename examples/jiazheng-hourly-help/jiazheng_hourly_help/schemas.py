@@ -3,6 +3,8 @@
 Core renders the intake form from the fields' ``metadata`` (labels in both languages,
 order, unit, choices; see docs/plugins.md, get_intake_schema). ``SAMPLE_INTAKE`` is a
 valid raw intake: the conformance check and the demo data use it.
+``INVALID_SAMPLE_INTAKES`` are raw intakes the schema must refuse, each with a message on
+a field: the conformance check tries them.
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ SAMPLE_INTAKE = {
     "address": {"district": "鼓楼区", "detail": "中山北路 1 号 2 栋 301 室"},
     "grade": "standard", "hours": 3, "preferred_date": "2030-05-06", "preferred_time": "09:00",
 }
+INVALID_SAMPLE_INTAKES = [{**SAMPLE_INTAKE, "hours": 0}, {**SAMPLE_INTAKE, "grade": "gold"}]
 
 
 def _meta(order: int, zh: str, en: str, **more) -> dict:
