@@ -10,8 +10,10 @@ field                     values
 ========================  ======================================================================
 ``String`` + ``OneOf``    one of the choices
 ``String``                short text within its ``Length``
-``Integer``               integers within its ``Range`` (a bound left open: 0 and +1000)
-``Decimal`` / ``Float``   numbers to the fen within its ``Range`` (as strings for ``Decimal``)
+``Integer``               integers within its ``Range`` (a bound left open: 0 and +1000), its
+                          two ends often
+``Decimal`` / ``Float``   numbers to the fen within its ``Range`` (as strings for
+                          ``Decimal``), its two ends often
 ``Boolean``               ``True`` / ``False``
 ``Date`` / ``Time``       ISO dates of 2030–2031 / times ``HH:MM``
 ``List``                  lists of its inner field within its ``Length`` (OneOf: no repeats)
@@ -60,17 +62,24 @@ def _bounds(field: fields.Field) -> tuple[object, object, bool, bool]:
     return low, high, low_open, high_open
 
 
+def _with_ends(low: object, high: object, between: st.SearchStrategy) -> st.SearchStrategy:
+    """``between``, with its two ends drawn often: prices go wrong at the extremes."""
+    return st.one_of(st.sampled_from([low, high]), between)
+
+
 def _integers(field: fields.Integer) -> st.SearchStrategy[int]:
     low, high, low_open, high_open = _bounds(field)
-    return st.integers(int(low) + low_open, int(high) - high_open)
+    low, high = int(low) + low_open, int(high) - high_open
+    return _with_ends(low, high, st.integers(low, high))
 
 
 def _decimals(field: fields.Number) -> st.SearchStrategy:
     low, high, low_open, high_open = _bounds(field)
     fen = Decimal("0.01")
-    low, high = Decimal(str(low)), Decimal(str(high))
-    amounts = st.decimals(low + fen if low_open else low, high - fen if high_open else high,
-                          places=2, allow_nan=False, allow_infinity=False)
+    low = Decimal(str(low)) + (fen if low_open else 0)
+    high = Decimal(str(high)) - (fen if high_open else 0)
+    amounts = _with_ends(low.quantize(fen), high.quantize(fen), st.decimals(
+        low, high, places=2, allow_nan=False, allow_infinity=False))
     return amounts.map(str) if isinstance(field, fields.Decimal) else amounts.map(float)
 
 
