@@ -149,7 +149,7 @@ def _generated(line: ServiceLine, table: dict, samples: list[dict], examples: in
     if examples <= 0:
         return []
     try:
-        from hypothesis import HealthCheck, Verbosity, given, settings
+        from hypothesis import HealthCheck, Phase, Verbosity, given, settings
     except ImportError:
         return ["generated intakes: install hypothesis (pip install 'hypothesis>=6.100', a "
                 "test dependency), or pass examples=0 to check the sample intakes alone"]
@@ -164,7 +164,8 @@ def _generated(line: ServiceLine, table: dict, samples: list[dict], examples: in
 
     @settings(max_examples=examples, deadline=None, derandomize=True, database=None,
               report_multiple_bugs=False, verbosity=Verbosity.quiet, print_blob=False,
-              suppress_health_check=list(HealthCheck))
+              suppress_health_check=list(HealthCheck),
+              phases=(Phase.explicit, Phase.generate, Phase.shrink))  # no explaining: slow
     @given(strategy)
     def check(raw: dict) -> None:
         intake = schema().load(copy.deepcopy(raw))
