@@ -3,6 +3,8 @@
 - :mod:`core.testing.conformance`: ``problems_of(line)`` / ``assert_conforms(line)``,
   the conformance checks of a service line object, and ``conformance_tests(plugin)``,
   the suite a plugin runs on itself with one line;
+- :mod:`core.testing.strategies`: ``intakes(schema)``, a hypothesis strategy of raw
+  intakes drawn from an intake schema's fields (what the conformance check quotes);
 - :mod:`core.testing.plugin`: the pytest plugin (entry point ``pytest11``) with the
   fixtures ``jz_app``, ``jz_client``, ``jz_make`` (see docs/plugins.md, "The kit").
 """

@@ -15,13 +15,25 @@ What is checked, for the line object alone (pure: no app, no database):
 - its metadata: a lower-case code, both names, credential kinds that are
   ``CredentialKind``s;
 - its intake schema is a ``core.IntakeSchema`` subclass whose form can be described, and
-  it gives at least one sample intake, each accepted by the schema;
+  it gives at least one sample intake (a line without one is told to add
+  ``SAMPLE_INTAKE``), each accepted by the schema;
+- each of its invalid sample intakes (``invalid_sample_intakes``, by default the
+  ``INVALID_SAMPLE_INTAKES`` of the schema's module) is refused by the schema with a
+  ``ValidationError`` whose messages name a field (not only ``_schema``);
 - its default price table is a dict its own check accepts;
 - for each sample: a ``Quote`` of the line, in Decimal, never below zero, whose lines sum
   to the total (``Quote`` refuses otherwise), with a table floor not above the total;
   the visits and session package, when the line gives them, of the right types;
+- when the samples quote soundly, the same for ``examples`` (25) raw intakes drawn from
+  the intake schema's fields (:func:`core.testing.strategies.intakes`, hypothesis,
+  derandomized: the same intakes every run) that the schema accepts; a quote refused with
+  ``core.Invalid`` (the table cannot price the intake) is no problem, and the first
+  problem found is reported with its intake, shrunk;
 - its order policy is an ``OrderPolicy``; its follow-up rules and its questionnaire are
   valid; its matching rules and score parts are of the right types with unique codes.
+
+Two plugins registering the same line code is refused by core at start-up
+(``core.plugins``), naming the code and both plugins: it is not a property of one line.
 """
 from __future__ import annotations
 
