@@ -26,7 +26,8 @@ What is checked, for the line object alone (pure: no app, no database):
   the visits and session package, when the line gives them, of the right types;
 - when the samples quote soundly, the same for ``examples`` (25) raw intakes drawn from
   the intake schema's fields (:func:`core.testing.strategies.intakes`, hypothesis,
-  derandomized: the same intakes every run) that the schema accepts; a quote refused with
+  derandomized and without an example database: repeatable, though hypothesis also mixes
+  in constants of the imported modules) that the schema accepts; a quote refused with
   ``core.Invalid`` (the table cannot price the intake) is no problem, and the first
   problem found is reported with its intake, shrunk;
 - its order policy is an ``OrderPolicy``; its follow-up rules and its questionnaire are

@@ -2,6 +2,7 @@
 and over deliberately broken lines that must fail with messages saying what to fix."""
 from __future__ import annotations
 
+import importlib
 import re
 import sys
 from decimal import Decimal
@@ -31,21 +32,26 @@ from plugins.maternity_nurse.line import MaternityNurseLine
 from plugins.nanny.line import NannyLine
 
 SAMPLE = cleaning_schemas.SAMPLE_INTAKE
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "jiazheng-elderly-care"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
-def _example_line():
-    if str(EXAMPLE) not in sys.path:
-        sys.path.insert(0, str(EXAMPLE))
-    from jiazheng_elderly_care.line import ElderlyCareLine
+def _from_example(folder: str, module: str, name: str):
+    """A maker of the line class ``name`` of the example distribution in ``folder``."""
+    def make():
+        path = str(EXAMPLES / folder)
+        if path not in sys.path:
+            sys.path.insert(0, path)
+        return getattr(importlib.import_module(module), name)()
 
-    return ElderlyCareLine()
+    return make
 
 
-@pytest.mark.parametrize("make", [CleaningLine, MaternityNurseLine, ChildMassageLine,
-                                  NannyLine, _example_line],
-                         ids=["cleaning", "maternity_nurse", "child_massage", "nanny",
-                              "elderly_care"])
+@pytest.mark.parametrize("make", [
+    CleaningLine, MaternityNurseLine, ChildMassageLine, NannyLine,
+    _from_example("jiazheng-elderly-care", "jiazheng_elderly_care.line", "ElderlyCareLine"),
+    _from_example("jiazheng-hourly-help", "jiazheng_hourly_help.line", "HourlyHelpLine")],
+    ids=["cleaning", "maternity_nurse", "child_massage", "nanny", "elderly_care",
+         "hourly_help"])
 def test_every_shipped_line_and_the_example_conform(make):
     line = make()
     assert line.invalid_sample_intakes, "each shipped line gives an invalid sample intake"
