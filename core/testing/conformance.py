@@ -124,17 +124,13 @@ def _quote_problems(line: ServiceLine, what: str, intake: dict, table: dict, *,
     with ``may_refuse``, a ``core.Invalid`` (the table cannot price it) is no problem."""
     from ..errors import Invalid
 
-    out: list[str] = []
     try:
         quote = line.quote(intake, table)
-    except Invalid:
-        if may_refuse:
+    except Exception as exc:  # noqa: BLE001 - any failure is a problem to report
+        if may_refuse and isinstance(exc, Invalid):
             return []
-        quote = _safe(out, f"quote of {what}", lambda: line.quote(intake, table))
-    except Exception:  # noqa: BLE001 - reported just below, with its message
-        quote = _safe(out, f"quote of {what}", lambda: line.quote(intake, table))
-    if quote is None:
-        return out
+        return [f"quote of {what} raised {type(exc).__name__}: {exc}"]
+    out: list[str] = []
     if not isinstance(quote, Quote) or quote.service_line != line.code:
         return [f"quote of {what}: return a core.Quote of line {line.code!r}, not {quote!r}"]
     if not isinstance(quote.total, Decimal) or quote.total < 0:

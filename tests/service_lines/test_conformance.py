@@ -230,3 +230,19 @@ def test_two_plugins_owning_one_line_code_are_refused_naming_the_code_and_both()
     assert str(caught.value) == ("service line 'cleaning' is registered by two plugins: "
                                  "'cleaning' and 'my_cleaning'; disable one with "
                                  "JIAZHENG_DISABLED_PLUGINS")
+
+
+def test_lines_that_do_not_sum_for_a_generated_intake_are_named_with_the_intake():
+    class DeepWrongSum(type(_line("50.00"))):
+        def quote(self, intake, price_table):
+            if intake["kind"] != "deep":  # the sample is post_renovation
+                return super().quote(intake, price_table)
+            line = QuoteLine("熨烫", "Ironing", Decimal(1), "visit", Decimal("10.00"),
+                             Decimal("10.00"))
+            return Quote("ironing", Decimal("12.00"), (line,))
+
+    found = problems_of(DeepWrongSum())
+    assert len(found) == 1, found
+    assert found[0].startswith("quote of the generated intake {")
+    assert "'kind': 'deep'" in found[0]
+    assert "raised ValueError: quote of 'ironing': lines do not sum to 12.00" in found[0]
