@@ -40,9 +40,10 @@ def pip_install(dist: Path, site: Path) -> None:
 
 
 def env_with(site: Path) -> dict:
-    """The environment of a subprocess that sees what was installed into ``site``."""
+    """The environment of a subprocess that sees what was installed into ``site``, and
+    this checkout's core (not another one the venv may have installed editable)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-    env["PYTHONPATH"] = str(site)
+    env["PYTHONPATH"] = os.pathsep.join((str(site), str(ROOT)))
     return env
 
 

@@ -18,7 +18,7 @@ from core import plugins as facade
 from core.cli import cli
 from core.forms import describe_schema
 from tests.conftest import make_test_app
-from tests.plugin_kit import close_app
+from tests.plugin_kit import close_app, env_with
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 EXAMPLE = EXAMPLES / "jiazheng-elderly-care"
@@ -104,6 +104,7 @@ def test_the_hourly_help_line_is_listed_and_quotes_its_sample(hourly_app):
 def test_the_example_plugins_own_tests_pass(example):
     run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:randomly",
                           "-p", "no:xdist", str(example)],
-                         capture_output=True, text=True, timeout=300, cwd=example)
+                         capture_output=True, text=True, timeout=300, cwd=example,
+                         env=env_with(example))  # this checkout's core
     assert run.returncode == 0, run.stdout + run.stderr
     assert " passed" in run.stdout
