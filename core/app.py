@@ -4,6 +4,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import os
+import pkgutil
 from pathlib import Path
 
 from flask import Flask, g, request, session
@@ -21,7 +22,8 @@ from .privacy import install_log_scrubber, mask_id_number, mask_mobile
 from .routing import LazyBuilderRule
 
 #: Core business areas, each a package that may hold ``api.py`` (``blp``, a flask-smorest
-#: Blueprint) and ``views.py`` (``bp``, a Flask Blueprint of pages).
+#: Blueprint) and ``views.py`` (``bp``, a Flask Blueprint of pages); an area whose routes
+#: go on in ``api_*.py`` / ``views_*.py`` makes its blueprints in ``blueprint.py``.
 CORE_AREAS = ("accounts", "servicelines", "audit", "customers", "workers", "orders", "pricing",
               "cadences",
               "appointments", "trainees", "partners", "followups", "matching", "quality",
@@ -100,12 +102,26 @@ def _register_core_areas(app: Flask, api: Api) -> None:
                     importlib.util.find_spec(name) is None:
                 continue
             module = importlib.import_module(name)
+            # an area's routes may go on in ``api_*.py`` / ``views_*.py`` on the same
+            # blueprint (made in its ``blueprint.py``): imported here, after the main module
+            # and before registering, so that none of them imports another (no circles)
+            for sibling in _route_modules(f"{__package__}.{area}", part):
+                importlib.import_module(sibling)
             blueprint = getattr(module, attr)
             if part == "api":
                 api.register_blueprint(blueprint)
                 csrf.exempt(blueprint)
             else:
                 app.register_blueprint(blueprint)
+
+
+def _route_modules(package: str, part: str) -> list[str]:
+    """The ``<part>_*`` modules of an area package, by name (``views_actions``,
+    ``views_sheets``…)."""
+    path = importlib.import_module(package).__path__
+    return [f"{package}.{info.name}" for info in sorted(pkgutil.iter_modules(path),
+                                                         key=lambda info: info.name)
+            if info.name.startswith(f"{part}_") and not info.ispkg]
 
 
 def _register_request_hooks(app: Flask) -> None:

@@ -3,10 +3,10 @@
 Sessions (推拿) and interviews (面试) are routed in :mod:`core.appointments.api_lines` on
 the same blueprint. Dispatchers and supervisors act (admin implied); finance reads.
 """
-from flask_smorest import Blueprint
 
 from ..access import current_principal, roles
 from . import tools, visits
+from .blueprint import blp
 from .checks import get_order
 from .schemas import (
     AppointmentCancelSchema,
@@ -31,10 +31,6 @@ from .schemas import (
     VisitStartSchema,
     VisitTimeSchema,
 )
-
-blp = Blueprint("appointments_api", __name__, url_prefix="/api/v1",
-                description="Appointments: visits (上门) with tool kits and payments, "
-                            "massage sessions (推拿), interviews (面试)")
 
 #: who records the steps; who may read them
 WRITERS = ("dispatcher", "supervisor")
@@ -261,6 +257,3 @@ def update_item(data, item_id):
     """Rename, recount (盘点) or retire an item; a stale ``version`` → 409."""
     version = data.pop("version")
     return tools.update_item(tools.get_item(item_id), version, data, _me())
-
-
-from . import api_lines  # noqa: E402,F401  (sessions and interviews on the same blueprint)

@@ -2,7 +2,8 @@
 blueprint of :mod:`core.appointments.api`."""
 from ..access import current_principal, roles
 from . import interviews, sessions
-from .api import READERS, WRITERS, blp
+from .api import READERS, WRITERS
+from .blueprint import blp
 from .checks import get_order
 from .schemas import (
     AppointmentCancelSchema,

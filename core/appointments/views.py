@@ -7,7 +7,7 @@ The forms of the order page's sections post to :mod:`core.appointments.views_act
 """
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import render_template
 
 from ..access import roles
 from ..orders import staffing
@@ -16,6 +16,7 @@ from ..orders.records import PAYMENT_METHOD_LABELS
 from ..orders.schemas import customer_name
 from ..timeutil import to_business
 from . import interviews, sessions, tools, visits
+from .blueprint import bp
 from .checks import get_order
 from .models import (
     INTERVIEW_STATUS_LABELS,
@@ -25,8 +26,6 @@ from .models import (
     VISIT_STATUS_LABELS,
     Visit,
 )
-
-bp = Blueprint("appointments", __name__, url_prefix="/appointments")
 
 WRITERS = ("dispatcher", "supervisor")
 READERS = WRITERS + ("finance",)
@@ -114,6 +113,3 @@ def service_sheet(visit_id):
     order = get_order(visit.order_id)
     return render_template("appointments/sheet.html", visit=visit, order=order,
                            customer=customer_name(order.customer))
-
-
-from . import views_actions, views_sheets, views_tools  # noqa: E402,F401  (routes on the same blueprint)

@@ -22,8 +22,9 @@ from ..orders.views import _money, errors_of, order_page
 from ..timeutil import SHANGHAI
 from ..webforms import parse_form
 from . import interviews, sessions, tools, visits
+from .blueprint import bp
 from .checks import get_order
-from .views import WRITERS, bp
+from .views import WRITERS
 
 
 def _me() -> int:

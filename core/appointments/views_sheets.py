@@ -14,8 +14,9 @@ from ..errors import DomainError, error_body, flatten_fields
 from ..extensions import db
 from ..inputs import load as load_checked
 from . import visits
+from .blueprint import bp
 from .schemas import SheetQuerySchema
-from .views import READERS, bp
+from .views import READERS
 
 _EMPTY = {"items": [], "total": 0, "page": 1, "per_page": 20, "pages": 1}
 

@@ -15,6 +15,7 @@ from ..inputs import load as load_checked
 from ..orders.views import errors_of
 from ..webforms import parse_form
 from . import tools
+from .blueprint import bp
 from .schemas import (
     ToolCountSchema,
     ToolItemCreateSchema,
@@ -22,7 +23,7 @@ from .schemas import (
     ToolKitCreateSchema,
     ToolKitUpdateSchema,
 )
-from .views import READERS, WRITERS, bp
+from .views import READERS, WRITERS
 
 
 def _page(errors=None, form=None, status: int = 200):

@@ -3,11 +3,11 @@
 Dispatchers and supervisors read and change them; finance reads them with the mobile
 number masked. Top-secret files open to supervisors and admins only.
 """
-from flask_smorest import Blueprint
 
 from ..access import current_principal, roles
 from ..extensions import db
 from . import disclosure, history, service
+from .blueprint import blp
 from .schemas import (
     CustomerAddressInSchema,
     CustomerAddressPatchSchema,
@@ -22,9 +22,6 @@ from .schemas import (
     RevealSchema,
     ServiceHistorySchema,
 )
-
-blp = Blueprint("customers_api", __name__, url_prefix="/api/v1/customers",
-                description="Customer files (客户档案) and their addresses")
 
 READ, WRITE = disclosure.READ_ROLES, disclosure.WRITE_ROLES
 
@@ -144,6 +141,3 @@ def delete_address(customer_id, address_id):
     customer = service.open_customer(customer_id, actor, purpose="change")
     service.delete_address(customer, address_id, actor)
     db.session.commit()
-
-
-from . import api_access, api_checks, api_destruction  # noqa: E402,F401  (attach routes)

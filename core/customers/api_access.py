@@ -5,7 +5,8 @@ files, admins for top-secret (绝密) ones, never their own.
 """
 from ..access import current_principal, roles
 from . import grants
-from .api import READ, blp
+from .api import READ
+from .blueprint import blp
 from .schemas_access import (
     AccessRequestInSchema,
     AccessRequestPageSchema,

@@ -2,7 +2,7 @@
 quarterly duties (003) and each file's re-check (see :mod:`core.customers.checks`)."""
 from ..access import current_principal, roles
 from . import checks
-from .api import blp
+from .blueprint import blp
 from .schemas_checks import (
     DutyPageSchema,
     DutyQuerySchema,

@@ -5,7 +5,7 @@ approval destroys the file's personal data (see :mod:`core.customers.destruction
 """
 from ..access import current_principal, roles
 from . import destruction
-from .api import blp
+from .blueprint import blp
 from .schemas_access import (
     DecisionInSchema,
     DestructionInSchema,

@@ -4,7 +4,7 @@ Forms are loaded by the API's own schemas and saved by the same service calls, s
 page refuses exactly what the API refuses; a refused form is shown again with what the
 person typed and each message next to its field.
 """
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import EXCLUDE, ValidationError
 
@@ -16,6 +16,7 @@ from ..inputs import int64
 from ..inputs import load as load_checked
 from ..pagination import page_number
 from . import disclosure, forms, history, service
+from .blueprint import bp
 from .models import CONFIDENTIALITY, DEACTIVATION_REASONS, LEAD_SOURCES, STATUSES
 from .schemas import (
     CustomerAddressInSchema,
@@ -24,8 +25,6 @@ from .schemas import (
     CustomerUpdateSchema,
     RevealInSchema,
 )
-
-bp = Blueprint("customers", __name__, url_prefix="/customers")
 
 READ, WRITE = disclosure.READ_ROLES, disclosure.WRITE_ROLES
 LABELS = {"confidentiality": CONFIDENTIALITY, "status": STATUSES, "lead_source": LEAD_SOURCES,
@@ -275,6 +274,3 @@ def export(fmt):
            actor_id=user.id)
     db.session.commit()
     return resp
-
-
-from . import views_access, views_checks  # noqa: E402,F401  (attach their pages)

@@ -10,10 +10,11 @@ from ..extensions import db
 from ..i18n import reader_text
 from ..pagination import PageArgsSchema
 from . import forms, grants, service
+from .blueprint import bp
 from .models import CONFIDENTIALITY
 from .models_access import REQUEST_STATES
 from .schemas_access import AccessRequestInSchema, DecisionInSchema
-from .views import LABELS, READ, bp, closed_page
+from .views import LABELS, READ, closed_page
 
 STATE_LABELS = {**REQUEST_STATES, "active": ("生效中", "In force"),
                 "expired": ("已过期", "Expired")}

@@ -10,12 +10,13 @@ from ..errors import DomainError, Invalid
 from ..extensions import db
 from ..inputs import load as load_checked
 from . import checks, destruction, disclosure, forms
+from .blueprint import bp
 from .models import CONFIDENTIALITY, Customer
 from .models_access import DESTRUCTION_REASONS, DESTRUCTION_STATES
 from .models_checks import DUTY_KINDS
 from .schemas_access import DecisionInSchema, DestructionInSchema, DestructionQuerySchema
 from .schemas_checks import DUTY_STATES, DutyQuerySchema, FileNoteInSchema, UncheckedQuerySchema
-from .views import LABELS, bp
+from .views import LABELS
 
 
 def _args(schema, errors: dict) -> dict:

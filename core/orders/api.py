@@ -3,12 +3,12 @@
 Contracts, payments and approvals are routed in :mod:`core.orders.api_records` on the
 same blueprint.
 """
-from flask_smorest import Blueprint
 
 from ..access import current_principal, roles
 from ..errors import Invalid
 from ..pricing import service as pricing
 from . import lifecycle, payments, period, queries, service, staffing
+from .blueprint import blp
 from .schemas import (
     AssignWorkerSchema,
     OrderCreateSchema,
@@ -22,9 +22,6 @@ from .schemas import (
     QuoteSchema,
     TransitionSchema,
 )
-
-blp = Blueprint("orders_api", __name__, url_prefix="/api/v1",
-                description="Orders: quotes, lifecycle, contracts, payments, approvals")
 
 #: who takes and changes orders; who may read them
 WRITERS = ("dispatcher", "supervisor")
@@ -165,6 +162,3 @@ def assign_worker(data, order_id):
     order = service.get_order(order_id)
     worker_id, version = data.pop("worker_id"), data.pop("version")
     return present(staffing.assign(order, worker_id, version, _me(), **data))
-
-
-from . import api_records  # noqa: E402,F401  (routes on the same blueprint)

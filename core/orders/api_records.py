@@ -1,7 +1,8 @@
 """Orders API, continued: contracts, payments and approvals (same blueprint)."""
 from ..access import current_principal, roles
 from . import approvals, contracts, payments, service
-from .api import READERS, WRITERS, blp
+from .api import READERS, WRITERS
+from .blueprint import blp
 from .schemas_records import (
     ApprovalDecisionSchema,
     ApprovalPageSchema,

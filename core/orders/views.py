@@ -7,7 +7,7 @@ Actions on an order (moves, worker, contracts, payments, approvals) are routed i
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 
 from ..access import current_principal, has_role, roles
 from ..accounts.models import User
@@ -25,6 +25,7 @@ from ..pricing import service as pricing
 from ..timeutil import business_today
 from . import approvals as approvals_service
 from . import contracts, intake_form, lifecycle, payments, queries, service, staffing
+from .blueprint import bp
 from .models import CANCEL_REASON_LABELS, EVENT_LABELS, STATE_LABELS
 from .records import (
     APPROVAL_KIND_LABELS,
@@ -33,8 +34,6 @@ from .records import (
     PAYMENT_METHOD_LABELS,
 )
 from .schemas import customer_name
-
-bp = Blueprint("orders", __name__, url_prefix="/orders")
 
 WRITERS = ("dispatcher", "supervisor")
 READERS = WRITERS + ("finance",)
@@ -349,6 +348,3 @@ def yuan_filter(amount) -> str:
     from ..money import format_yuan
 
     return "—" if amount in (None, "") else format_yuan(Decimal(str(amount)))
-
-
-from . import views_actions  # noqa: E402,F401  (actions on the same blueprint)

@@ -20,9 +20,10 @@ from ..messages import Msg
 from ..pagination import page_number
 from ..webforms import parse_form
 from . import approvals, contracts, payments, period, service, staffing
+from .blueprint import bp
 from .numerals import to_capital_yuan
 from .records import APPROVAL_STATUSES
-from .views import WRITERS, _money, bp, errors_of, order_page
+from .views import WRITERS, _money, errors_of, order_page
 
 _DATE_ERRORS = {"required": Msg("Enter the date.", "请填写日期。"),
                 "invalid": Msg("Write the date as YYYY-MM-DD.", "日期格式应为 YYYY-MM-DD。")}

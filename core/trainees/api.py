@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import io
 
-from flask_smorest import Blueprint
-
 from ..access import roles
 from ..audit.service import record
 from ..extensions import db
 from ..timeutil import business_today
 from . import board as board_service
 from . import certification, exports, graduation, handover, health, pipeline, registration
+from .blueprint import blp
 from .pipeline import MANAGERS
 from .schemas import (
     FILE_RESPONSES,
@@ -49,10 +48,6 @@ from .schemas_stages import (
     ExceptionSchema,
     MobileCheckInSchema,
 )
-
-blp = Blueprint("trainees_api", __name__, url_prefix="/api/v1",
-                description="Trainee pipeline (学员): registration, health check, 58到家 "
-                            "certification, group interviews, internship, graduation")
 
 
 def _upload(file) -> tuple[io.BytesIO, str]:
@@ -251,6 +246,3 @@ def graduate(data, trainee_id):
     worker = graduation.graduate(trainee, data["service_lines"])
     db.session.commit()
     return {"trainee_id": trainee.id, "worker_id": worker.id, "stage": trainee.stage}
-
-
-from . import api_stages  # noqa: E402,F401  (attaches the stages' routes to ``blp``)

@@ -8,7 +8,7 @@ from flask import request
 from ..access import roles
 from ..extensions import db
 from . import certification, exports, health, internship, interviews, pipeline
-from .api import blp
+from .blueprint import blp
 from .pipeline import MANAGERS
 from .schemas import FILE_RESPONSES, TableSchema
 from .schemas_stages import (

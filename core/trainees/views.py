@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError, fields
 
@@ -28,6 +28,7 @@ from . import (
     registration,
     uploads,
 )
+from .blueprint import bp
 from .models import STAGES
 from .pipeline import MANAGERS, shown_id_number
 from .schemas import IdCardReturnSchema, TraineeUpdateSchema
@@ -40,8 +41,6 @@ from .schemas_stages import (
     ExceptionInSchema,
     MobileCheckInSchema,
 )
-
-bp = Blueprint("trainees", __name__, url_prefix="/trainees")
 
 
 def flash_error(exc: Exception) -> None:
@@ -275,6 +274,3 @@ def graduate(trainee_id):
     """Turn her into a worker in one step."""
     return act(lambda: graduation.graduate(pipeline.get(trainee_id, lock=True)),
                _("已转为阿姨"), _back(trainee_id))
-
-
-from . import views_stages  # noqa: E402,F401  (the stages' pages on the same blueprint)

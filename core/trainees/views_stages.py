@@ -11,6 +11,7 @@ from ..partners.service import options as partner_options
 from ..timeutil import business_today
 from ..webforms import parse_form
 from . import certification, exports, health, internship, interviews, pipeline
+from .blueprint import bp
 from .interviews import OUTCOMES
 from .models import INTERNSHIP_STATES
 from .pipeline import MANAGERS, shown_id_number
@@ -24,7 +25,7 @@ from .schemas_stages import (
     OutcomeInSchema,
     ResultInSchema,
 )
-from .views import act, bp
+from .views import act
 
 
 @bp.get("/exam-batches")

@@ -1,0 +1,15 @@
+"""Orders (订单): the area's two blueprints, made here and only here.
+
+The pages (``bp``) are spread over ``views.py`` and ``views_*.py``, the API (``blp``) over
+``api.py`` and ``api_*.py``; each of those modules imports its blueprint from this one and
+none imports another to attach its routes — the app factory imports them all
+(:func:`core.app._register_core_areas`), so no file imports back the file importing it.
+"""
+
+from flask import Blueprint
+from flask_smorest import Blueprint as ApiBlueprint
+
+blp = ApiBlueprint("orders_api", __name__, url_prefix="/api/v1",
+                   description="Orders: quotes, lifecycle, contracts, payments, approvals")
+
+bp = Blueprint("orders", __name__, url_prefix="/orders")
