@@ -6,7 +6,6 @@ transaction; the caller commits. Refusals are raised as core errors with bilingu
 """
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import sqlalchemy as sa
@@ -14,7 +13,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..access import current_principal
 from ..accounts.models import User
 from ..audit import service as audit
 from ..audit.service import diff, record
@@ -23,7 +21,6 @@ from ..extensions import db
 from ..messages import Msg, bilingual
 from ..pagination import apply_sort, paginate
 from ..privacy import mask_mobile
-from ..timeutil import utcnow
 from . import disclosure
 from .models import Customer, CustomerAddress
 from .schemas import COORDINATES_PAIRED, MAX_ADDRESSES, TOO_MANY_ADDRESSES
@@ -377,50 +374,3 @@ def delete_address(customer: Customer, address_id: int, actor: User) -> None:
         _flush()
     record("update", ENTITY, customer.id, "address removed", diff(before, {}, withhold=True),
            actor_id=actor.id)
-
-
-# ------------------------------------------------------------------ home page
-
-def dashboard_tiles(role: str | None = None) -> list[dict]:
-    """Tiles for the home page: active customers and customers new in the last 7 days.
-
-    Empty for a role that may not read customers (pass the viewer's role).
-    """
-    from flask import url_for
-    from flask_babel import gettext as _
-
-    if role is not None and role != "admin" and role not in disclosure.READ_ROLES:
-        return []
-    active = db.session.scalar(sa.select(sa.func.count(Customer.id)).where(
-        Customer.status == "active")) or 0
-    recent = db.session.scalar(sa.select(sa.func.count(Customer.id)).where(
-        Customer.created_at >= utcnow() - dt.timedelta(days=7))) or 0
-    tiles = []
-    user = current_principal()
-    if user is not None and role in ("supervisor", "admin"):
-        from .grants import pending_count
-
-        waiting = pending_count(user)
-        tiles.append({"label": _("待审批的档案查阅申请"), "value": waiting,
-                      "tone": "warn" if waiting else "", "id": "tile-access-requests",
-                      "href": url_for("customers.access_requests", state="pending")})
-        from .models_access import Destruction
-
-        proposals = db.session.scalar(sa.select(sa.func.count(Destruction.id)).where(
-            Destruction.state == "proposed")) or 0
-        tiles.append({"label": _("待审批的档案销毁申请"), "value": proposals,
-                      "tone": "warn" if proposals else "", "id": "destructions",
-                      "href": url_for("customers.destructions")})
-    if role in ("dispatcher", "supervisor", "admin"):
-        from . import checks
-
-        due = checks.open_duty_count()
-        tiles.append({"label": _("未完成的档案核定任务"), "value": due,
-                      "tone": "warn" if due else "", "id": "file-duties",
-                      "href": url_for("customers.file_duties", state="open")})
-    return tiles + [
-        {"label": _("有效客户"), "value": active, "tone": "",
-         "href": url_for("customers.index", status="active")},
-        {"label": _("近 7 天新客户"), "value": recent, "tone": "",
-         "href": url_for("customers.index", sort="-created_at")},
-    ]

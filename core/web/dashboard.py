@@ -7,7 +7,7 @@ import inspect
 from ..access import current_principal
 
 #: modules offering ``dashboard_tiles()`` (optionally taking ``role``), in display order
-TILE_SOURCES = ("core.followups.service", "core.orders.dashboard", "core.customers.service",
+TILE_SOURCES = ("core.followups.service", "core.orders.dashboard", "core.customers.dashboard",
                 "core.workers.service", "core.trainees.board", "core.trainees.handover")
 
 

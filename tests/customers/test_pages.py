@@ -175,7 +175,7 @@ def test_pages_speak_english_when_switched(web_as):
 
 def test_dashboard_tiles_count_active_and_recent_customers_and_hide_from_trainers(
         app, api_as, add_customer):
-    from core.customers.service import dashboard_tiles
+    from core.customers.dashboard import dashboard_tiles
 
     add_customer("甲")
     gone = add_customer("乙")
