@@ -27,6 +27,7 @@ from ..plugins import credential_kinds, service_lines
 from ..timeutil import business_today, utcnow
 from .locking import check_version, flush
 from .models import Worker, WorkerCredential, WorkerServiceLine
+from .status import apply_status
 
 VALID, EXPIRING, EXPIRED, MISSING = "valid", "expiring", "expired", "missing"
 KIND_STATES = (VALID, EXPIRING, EXPIRED, MISSING)
@@ -243,10 +244,21 @@ def add_credential(worker: Worker, data: dict, actor=None) -> WorkerCredential:
 
 def _apply_health_rule(worker: Worker) -> None:
     """Her 健康证 changed: if she is available and it has expired, off dispatch now."""
-    from .service import suspend_if_health_expired
-
     db.session.expire(worker, ["credentials"])
     suspend_if_health_expired(worker)
+
+
+def suspend_if_health_expired(worker: Worker) -> bool:
+    """Take her off dispatch now (停用, audited) if she is available and her 健康证 has
+    expired — the nightly rule for one worker, after her certificates changed."""
+    if worker.status != "available" or \
+            kind_state(worker, HEALTH).state != EXPIRED:
+        return False
+    reason = ("health certificate expired (健康证已过期), checked "
+              f"{business_today().isoformat()}")
+    apply_status(worker, "inactive", None, reason, None)
+    flush()
+    return True
 
 
 def update_credential(cred: WorkerCredential, data: dict, actor=None) -> WorkerCredential:

@@ -19,7 +19,7 @@ from ..identity import check_mobile, check_worker_id_number
 from ..messages import Msg
 from ..pagination import apply_sort, paginate
 from ..plugins import service_lines
-from ..timeutil import business_today, utcnow
+from ..timeutil import business_today
 from . import credentials, photos
 from .credentials import EXPIRED, EXPIRING, HEALTH, MISSING, state_clause
 from .locking import check_version, flush
@@ -29,8 +29,9 @@ from .models import (
     STATUSES,
     Worker,
     WorkerServiceLine,
-    WorkerStatusChange,
 )
+from .status import apply_status as _apply_status
+from .status import touch as _touch
 
 #: who may read workers (finance sees them masked) and who may change them
 READ_ROLES = ("dispatcher", "supervisor", "trainer", "finance")
@@ -138,11 +139,6 @@ def _set_lines(worker: Worker, codes) -> None:
     worker.line_links.extend(WorkerServiceLine(service_line=c) for c in wanted if c not in held)
 
 
-def _touch(worker: Worker, actor) -> None:
-    worker.updated_at = utcnow()
-    worker.updated_by_id = actor.id if actor else None
-
-
 _REQUIRED = ("name", "id_number", "mobile", "hometown")
 
 
@@ -214,18 +210,6 @@ def change_status(worker: Worker, status: str, *, reason_type: str | None = None
     _apply_status(worker, status, reason_type, reason, actor)
     flush()
     return worker
-
-
-def _apply_status(worker: Worker, status: str, reason_type, reason, actor) -> None:
-    old = worker.status
-    worker.status = status
-    _touch(worker, actor)
-    worker.status_changes.append(WorkerStatusChange(
-        from_status=old, to_status=status, reason_type=reason_type if status == "blacklisted"
-        else None, reason=reason, actor_id=actor.id if actor else None))
-    after = {"status": status, "reason_type": reason_type, "reason": reason}
-    record("status", "worker", worker.id, f"worker #{worker.id}: {old} → {status}",
-           diff({"status": old}, after), actor_id=actor.id if actor else None)
 
 
 def set_photo(worker: Worker, data: bytes, kind: str, actor=None) -> tuple[str, str | None]:
@@ -385,19 +369,6 @@ def catch_up_expired_health() -> None:
         return
     suspend_expired_health(today)
     current_app.extensions["workers_health_checked"] = today
-
-
-def suspend_if_health_expired(worker: Worker) -> bool:
-    """Take her off dispatch now (停用, audited) if she is available and her 健康证 has
-    expired — the nightly rule for one worker, after her certificates changed."""
-    if worker.status != "available" or \
-            credentials.kind_state(worker, HEALTH).state != EXPIRED:
-        return False
-    reason = ("health certificate expired (健康证已过期), checked "
-              f"{business_today().isoformat()}")
-    _apply_status(worker, "inactive", None, reason, None)
-    flush()
-    return True
 
 
 def _count(clause) -> int:
