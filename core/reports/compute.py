@@ -22,6 +22,7 @@ from ..orders.models import Order, OrderEvent
 from ..quality.models import QualityCheck
 from ..timeutil import utcnow
 from . import indexes  # noqa: F401 - the indexes these queries use
+from .kpis import BY_CODE
 from .periods import Period
 from .sqlfuncs import hours_between, local_date, median_by, ratio
 
@@ -341,3 +342,9 @@ COMPUTERS: dict[str, Callable[[Scope], dict]] = {
     "complaint_solution_hours": complaint_solution_hours,
     "complaint_solution_in_sla": complaint_solution_in_sla,
 }
+
+
+def available(code: str) -> bool:
+    """Whether the KPI's data exists here (the complaint KPIs need the complaints area)."""
+    kpi = BY_CODE[code]
+    return code in COMPUTERS and (kpi.requires != "complaints" or complaints_available())

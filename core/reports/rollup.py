@@ -70,9 +70,7 @@ def final_due(period: Period, today: dt.date | None = None) -> bool:
 
 
 def _available_codes() -> list[str]:
-    from .service import available
-
-    return [code for code in compute.COMPUTERS if available(code)]
+    return [code for code in compute.COMPUTERS if compute.available(code)]
 
 
 def _sum(figures: list[Figure]) -> Figure:

@@ -11,9 +11,9 @@ from ..errors import Invalid
 from ..extensions import db
 from ..plugins import service_lines
 from ..timeutil import utcnow
-from . import compute
-from .compute import DESK, Scope
-from .kpis import BY_CODE, DEFAULT_PK_WEIGHTS, KPIS, PK_CODES
+from . import compute, rollup
+from .compute import DESK, Scope, available
+from .kpis import DEFAULT_PK_WEIGHTS, KPIS, PK_CODES
 from .models import KpiWeight
 from .periods import Period, shift_month
 
@@ -26,20 +26,11 @@ def definitions() -> list[dict]:
     return [{**k.as_dict(), "available": available(k.code)} for k in KPIS]
 
 
-def available(code: str) -> bool:
-    """Whether the KPI's data exists here (the complaint KPIs need the complaints area)."""
-    kpi = BY_CODE[code]
-    return code in compute.COMPUTERS and (kpi.requires != "complaints"
-                                          or compute.complaints_available())
-
-
 def figures(scope: Scope, codes: tuple[str, ...] | None = None, *,
             live: bool = False) -> dict[object, dict]:
     """``{group key: {kpi code: Figure}}`` for the scope: from the month's stored roll-up
     when it has a usable one (:mod:`core.reports.rollup`) and ``live`` is not asked, else
     one SQL aggregate per KPI."""
-    from . import rollup
-
     wanted = tuple(c for c in (codes or tuple(k.code for k in KPIS)) if available(c))
     stored = None if live else rollup.read(scope, wanted)
     if stored is not None:
