@@ -206,8 +206,6 @@ def test_tarjan_finds_a_planted_circle():
 KNOWN_CIRCLES: list[frozenset[str]] = [
     frozenset({"core.access", "core.accounts.models", "core.accounts.service",
                "core.accounts.throttle", "core.audit.models", "core.audit.service"}),
-    frozenset({"core.appointments.checks", "core.matching.booking", "core.matching.context",
-               "core.matching.rules"}),
     frozenset({"core.followups.internships", "core.followups.jobs", "core.followups.outcomes",
                "core.followups.service", "core.orders.contracts", "core.orders.period",
                "core.orders.service", "core.placement.service", "core.surveys.service"}),

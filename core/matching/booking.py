@@ -21,7 +21,7 @@ from ..orders.models import Order
 from ..timeutil import to_business, utcnow
 from ..workers.models import Worker
 from .models import Assignment
-from .periods import Period, order_period
+from .periods import NO_PERIOD, Period, order_period
 
 BOOKED = event_kind("booking_made", "占用档期", "Worker's time booked")
 HELD = event_kind("hold_placed", "面试预占", "Interview hold placed")
@@ -30,8 +30,6 @@ LAPSED = event_kind("hold_lapsed", "预占过期", "Interview hold lapsed")
 
 #: hours an interview hold lasts when none is given (config ``MATCHING_HOLD_HOURS``)
 HOLD_HOURS = 48
-NO_PERIOD = Msg("The order has no service date yet, so her time cannot be booked.",
-                "订单还没有服务日期，无法占用阿姨档期。")
 
 
 def serialise_writers() -> None:

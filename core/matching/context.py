@@ -9,8 +9,7 @@ from ..errors import Conflict
 from ..extensions import db
 from ..plugins import service_line
 from ..workers.credentials import HEALTH
-from .booking import NO_PERIOD
-from .periods import Period, order_period
+from .periods import NO_PERIOD, Period, order_period
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,13 @@ from dataclasses import dataclass
 
 from flask import current_app
 
+from ..messages import Msg
 from ..servicelines.base import ServiceLine
 from ..timeutil import SHANGHAI
+
+#: why her time cannot be booked for an order without a service date (booking, matching)
+NO_PERIOD = Msg("The order has no service date yet, so her time cannot be booked.",
+                "订单还没有服务日期，无法占用阿姨档期。")
 
 
 @dataclass(frozen=True)
