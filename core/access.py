@@ -9,17 +9,15 @@ Admins may call every non-public endpoint.
 API paths (``/api/…``) authenticate only by ``Authorization: Bearer <token>``; web pages
 only by the login session (whose forms carry CSRF tokens). A browser's session cookie
 therefore never authorises an API call, so the API needs no CSRF token.
+
+The hook itself (:func:`core.gate.enforce`) lives in :mod:`core.gate`: it resolves API
+tokens through :mod:`core.accounts`, whose models import the roles from here.
 """
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 
-from flask import Flask, current_app, g, request
-from flask_login import current_user
-
-from .errors import Forbidden, Unauthenticated
-from .messages import Msg
+from flask import Flask, current_app, g
 
 ROLES = ("admin", "supervisor", "dispatcher", "trainer", "finance", "quality")
 ANY_STAFF = ROLES
@@ -72,47 +70,6 @@ def declaration(endpoint: str, method: str, app: Flask | None = None):
 def current_principal():
     """The staff user making this request (set by :func:`enforce`), or None."""
     return g.get("principal")
-
-
-#: a token's last use is written at most this often (not on every request)
-_LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
-
-
-def _bearer_user():
-    from .accounts.service import note_token_use, resolve_token
-    from .timeutil import utcnow
-
-    header = request.headers.get("Authorization", "")
-    if not header.lower().startswith("bearer "):
-        return None
-    token = resolve_token(header[7:].strip())
-    if token is None:
-        return None
-    now = utcnow()
-    if token.last_used_at is None or now - token.last_used_at > _LAST_USED_RESOLUTION:
-        note_token_use(token, now)  # kept even when the request itself only reads
-    g.api_token = token
-    return token.user
-
-
-def enforce() -> None:
-    """Before each request: authenticate and check the endpoint's declared roles."""
-    if request.endpoint is None or request.method == "OPTIONS":
-        return  # 404/405 handled by routing
-    rule = declaration(request.endpoint, request.method)
-    is_api = request.path.startswith("/api/")
-    user = _bearer_user() if is_api else (current_user if current_user.is_authenticated else None)
-    g.principal = user
-    if rule == "public":
-        return
-    if user is None:
-        raise Unauthenticated()
-    if rule is None:
-        current_app.logger.error("endpoint %s declares no roles; refused", request.endpoint)
-        raise Forbidden(Msg("This endpoint declares no roles and is closed.",
-                            "该接口未声明可访问角色，已关闭。"))
-    if user.role not in rule:
-        raise Forbidden()
 
 
 def has_role(*names: str) -> bool:

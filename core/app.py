@@ -13,9 +13,10 @@ from flask_smorest import Api
 from . import config as config_module
 from . import inputs, security
 from . import plugins as plugin_manager
-from .access import enforce, has_role
+from .access import has_role
 from .errors import register_error_handlers
 from .extensions import babel, csrf, db, login_manager, migrate
+from .gate import enforce
 from .i18n import compile_catalogs, select_locale
 from .openapi import make_api
 from .privacy import install_log_scrubber, mask_id_number, mask_mobile
