@@ -200,19 +200,6 @@ def test_tarjan_finds_a_planted_circle():
     assert _cycle_in(["a", "b", "c"], graph) == ["a", "b", "c", "a"]
 
 
-#: circles not yet removed (#11), each as the set of its modules: a circle not listed
-#: here, or one that grew, fails the test; a listed one that is gone fails it too, so the
-#: list only shrinks
-KNOWN_CIRCLES: list[frozenset[str]] = [
-    frozenset({"core.followups.internships", "core.followups.jobs", "core.followups.outcomes",
-               "core.followups.service", "core.orders.contracts", "core.orders.period",
-               "core.orders.service", "core.placement.service", "core.surveys.service"}),
-]
-
-
 def test_no_import_circles_between_files():
     circles = import_circles()
-    new = [c for c in circles if frozenset(c) not in KNOWN_CIRCLES]
-    assert not new, "import circles between files:\n" + describe(new)
-    gone = [sorted(k) for k in KNOWN_CIRCLES if k not in {frozenset(c) for c in circles}]
-    assert not gone, f"no longer circles, take them off KNOWN_CIRCLES: {gone}"
+    assert not circles, "import circles between files:\n" + describe(circles)

@@ -27,24 +27,13 @@ import sqlalchemy as sa
 from ..extensions import db
 from ..messages import Msg
 from ..timeutil import SHANGHAI, utcnow
+from .internship_rule import ANCHOR, CHECK_IN, EVERY_DAYS, RULES  # noqa: F401
 from .models import INTERNSHIP_LINE, FollowUp, FollowUpOutcome
 from .planner import Planned, business_datetime
-from .rules import FollowupRule, FollowupRules
+from .reconciling import reconcile
 
-#: days between check-ins
-EVERY_DAYS = 2
 #: the internship status during which check-ins are planned
 INTERNING = "interning"
-#: the anchor of the check-ins (internship-only; not an order anchor)
-ANCHOR = "internship_start"
-
-CHECK_IN = FollowupRule(
-    "internship_check_in", ANCHOR, "phone", "实习跟踪回访", "Internship check-in",
-    "实习情况回访：适应情况、医院评价、有无困难",
-    "Internship check-in: how she is settling in, the hospital's opinion, any difficulties",
-    days=EVERY_DAYS)
-#: core's rules for internships (the engine looks them up for the pseudo line)
-RULES = FollowupRules(rules=(CHECK_IN,))
 #: how a check-in was made → the follow-up kind it is recorded as
 CHANNEL_KINDS = {"phone": "phone", "message": "wechat"}
 NOTHING_DUE = Msg("No check-in is planned for this internship any more.",
@@ -70,8 +59,6 @@ def sync_internship(internship) -> list[FollowUp]:
     """Bring an internship's check-in follow-ups in line with its status and period: plan
     them while interning, move pending ones when the period changed, cancel the pending
     ones (``internship_ended``) once it is no longer interning. Done ones are kept."""
-    from .service import reconcile
-
     interning = internship.status == INTERNING and internship.start_on and internship.end_on
     wanted = plan(internship.start_on, internship.end_on) if interning else []
     existing = {(f.rule_code, f.anchor_key): f for f in db.session.scalars(

@@ -26,11 +26,11 @@ from redis.retry import Retry
 from rq import Queue
 
 from .. import queue as core_queue
-from ..accounts.models import User
 from ..extensions import db
 from ..timeutil import utcnow
 from . import outbox
 from .models import FollowUp
+from .outbox import supervisors
 
 log = logging.getLogger(__name__)
 
@@ -172,16 +172,6 @@ def _chunk_job_id(chunk: list[tuple[int, int]]) -> str:
     """Deterministic: the same batch always gets the same job id."""
     digest = hashlib.sha1(repr(chunk).encode()).hexdigest()[:16]
     return f"followups-remind-{chunk[0][0]}-{len(chunk)}-{digest}"
-
-
-def supervisors() -> list[int]:
-    """Active supervisors (客服主管), or the admins when there is none."""
-    for role in ("supervisor", "admin"):
-        ids = list(db.session.scalars(sa.select(User.id).where(
-            User.role == role, User.active.is_(True)).order_by(User.id)))
-        if ids:
-            return ids
-    return []
 
 
 def escalate(followup_id: int) -> str:

@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from .. import plugins
+from ..accounts.models import User
 from ..extensions import db
 from ..timeutil import utcnow
 from .channels import NotificationChannel, OutboundMessage
@@ -225,3 +226,13 @@ def unsent_ids(now: dt.datetime, *, settle: dt.timedelta = dt.timedelta(seconds=
             sa.and_(OutboxMessage.state == "sending",
                     OutboxMessage.claimed_at < now - CLAIM_LEASE)))
         .order_by(OutboxMessage.created_at).limit(limit)))
+
+
+def supervisors() -> list[int]:
+    """Active supervisors (客服主管), or the admins when there is none."""
+    for role in ("supervisor", "admin"):
+        ids = list(db.session.scalars(sa.select(User.id).where(
+            User.role == role, User.active.is_(True)).order_by(User.id)))
+        if ids:
+            return ids
+    return []

@@ -18,7 +18,7 @@ from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..messages import Msg
 from ..timeutil import SHANGHAI, business_today, utcnow
-from . import service as planning
+from . import planning
 from .models import (
     EVALUATION_SOURCES,
     SCORE_FIELDS,
@@ -29,6 +29,7 @@ from .models import (
     MediationCase,
 )
 from .planner import business_datetime
+from .queries import worker_rating  # noqa: F401  (matching's and placement's figure)
 from .rules import OUTCOMES
 
 #: a repeat of the same outcome by the same person within this window is a double click
@@ -287,15 +288,3 @@ def add_evaluation(*, worker_id: int, order_id: int | None, source: str, verdict
     record("create", "evaluation", evaluation.id, f"evaluation of worker {worker_id}: "
            f"{verdict} {scores['overall']}/5", actor_id=actor_id)
     return evaluation
-
-
-def worker_rating(worker_id: int) -> dict:
-    """A worker's evaluations summed up for matching: count, mean overall score (1–5,
-    one decimal; None without evaluations), satisfied and not-satisfied verdicts."""
-    row = db.session.execute(sa.select(
-        sa.func.count(Evaluation.id), sa.func.avg(Evaluation.overall),
-        sa.func.sum(sa.case((Evaluation.verdict == "satisfied", 1), else_=0)),
-    ).where(Evaluation.worker_id == worker_id)).one()
-    count, mean, satisfied = row
-    return {"count": count, "overall": round(float(mean), 1) if mean is not None else None,
-            "satisfied": int(satisfied or 0), "not_satisfied": count - int(satisfied or 0)}

@@ -206,3 +206,15 @@ def mark_read(user_id: int, notification_id: int):
     if note.read_at is None:
         note.read_at = utcnow()
     return note
+
+
+def worker_rating(worker_id: int) -> dict:
+    """A worker's evaluations summed up for matching: count, mean overall score (1–5,
+    one decimal; None without evaluations), satisfied and not-satisfied verdicts."""
+    row = db.session.execute(sa.select(
+        sa.func.count(Evaluation.id), sa.func.avg(Evaluation.overall),
+        sa.func.sum(sa.case((Evaluation.verdict == "satisfied", 1), else_=0)),
+    ).where(Evaluation.worker_id == worker_id)).one()
+    count, mean, satisfied = row
+    return {"count": count, "overall": round(float(mean), 1) if mean is not None else None,
+            "satisfied": int(satisfied or 0), "not_satisfied": count - int(satisfied or 0)}

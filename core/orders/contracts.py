@@ -12,7 +12,6 @@ import datetime as dt
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask import current_app
 
 from .. import inputs, numbering
 from ..audit.service import record
@@ -24,6 +23,7 @@ from ..pricing import service as pricing
 from ..timeutil import business_today, utcnow
 from ..workers.models import Worker
 from . import approvals, lifecycle
+from .company import DEFAULT_COMPANY, company_party  # noqa: F401
 from .events import add_event, commit
 from .models import Order
 from .records import OrderContract
@@ -31,12 +31,6 @@ from .records import OrderContract
 #: States in which a contract may be drafted.
 DRAFTING_STATES = ("matching", "interview", "contracted", "in_service")
 FEES = ("service_fee", "worker_salary", "deposit", "final_payment")
-DEFAULT_COMPANY = {"name": "家政服务有限公司", "address": "", "phone": ""}
-
-
-def company_party() -> dict:
-    """The company's identity as printed on contracts (config ``COMPANY``)."""
-    return {**DEFAULT_COMPANY, **(current_app.config.get("COMPANY") or {})}
 
 
 def versions(order: Order) -> list[OrderContract]:

@@ -13,9 +13,10 @@ from ..appointments.checks import business_time, worker_for
 from ..audit.service import record
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
-from ..followups.outcomes import worker_rating
+from ..followups.queries import worker_rating
 from ..messages import Msg
 from ..orders import lifecycle
+from ..orders.company import company_party
 from ..orders.events import add_event, event_kind
 from ..orders.models import Order
 from ..timeutil import business_today, utcnow
@@ -424,8 +425,6 @@ def require_agreement_for_handover(order: Order, contract) -> None:
 def filled_text(agreement: ServiceAgreement, lang: str) -> tuple[str, list[str]]:
     """The agreement's title and paragraphs in ``lang``, with the worker, order and
     company filled in."""
-    from ..orders.contracts import company_party
-
     t = agreement.template
     title, body = (t.title_zh, t.body_zh) if lang == "zh" else (t.title_en, t.body_en)
     values = {"worker": agreement.worker.name, "order": agreement.order.number,
