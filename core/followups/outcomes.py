@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from ..audit.service import record
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
+from ..locks import serialise_writers
 from ..messages import Msg
 from ..timeutil import SHANGHAI, business_today, utcnow
 from . import planning
@@ -57,6 +58,8 @@ def _field(name: str, en: str, zh: str) -> Invalid:
 def get_followup(followup_id: int, lock: bool = False) -> FollowUp:
     """One follow-up, or NotFound (404)."""
     stmt = sa.select(FollowUp).where(FollowUp.id == followup_id)
+    if lock:  # a double click's two requests: the second reads what the first wrote
+        serialise_writers()
     f = db.session.scalar(stmt.with_for_update() if lock else stmt)
     if f is None:
         raise NotFound(Msg("There is no such follow-up.", "找不到该回访。"))

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
+from ..locks import serialise_writers
 from ..messages import Msg
 from ..orders.events import add_event, event_kind
 from ..orders.models import Order
@@ -30,18 +31,6 @@ LAPSED = event_kind("hold_lapsed", "预占过期", "Interview hold lapsed")
 
 #: hours an interview hold lasts when none is given (config ``MATCHING_HOLD_HOURS``)
 HOLD_HOURS = 48
-
-
-def serialise_writers() -> None:
-    """SQLite: take the database write lock now (``BEGIN IMMEDIATE``) so the overlap
-    check and the insert that follows cannot interleave with another writer's.
-    PostgreSQL: nothing (the exclusion constraint decides)."""
-    conn = db.session.connection()
-    if conn.dialect.name != "sqlite":
-        return
-    raw = conn.connection.dbapi_connection
-    if not raw.in_transaction:  # already writing → this transaction holds the lock
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _lapse_expired_holds(worker_id: int, now: dt.datetime) -> None:

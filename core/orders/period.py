@@ -54,7 +54,7 @@ def _field(name: str, en: str, zh: str) -> Invalid:
 def lock(order_id: int) -> Order:
     """The order, locked for the move (PostgreSQL row lock; SQLite write lock) and
     re-read, so the version check that follows sees the last committed one."""
-    from ..matching.booking import serialise_writers
+    from ..locks import serialise_writers
 
     serialise_writers()
     order = db.session.scalar(sa.select(Order).where(Order.id == order_id)
