@@ -1,5 +1,7 @@
 """``jz_make``: customers, workers ready to be matched, and orders of a line, made through
-core's services (as the desk would make them) in an app's database."""
+core's services (as the desk would make them) in an app's database; and orders moved on
+(``move``, ``into_service``) the way core's own follow-up tests do it: the state written
+directly, then announced through the plugins' broadcast as the orders service does."""
 from __future__ import annotations
 
 import copy
@@ -53,7 +55,17 @@ class Factories:
       intake (its dates moved to start 10 days from today) unless given (raw, as a form
       or the API sends it); a new customer unless ``customer_id``; ``state="matching"``
       (or ``"quoted"``) moves it on through the lifecycle; ``fields`` go to
-      ``create_order`` (``agreed_price``, ``note`` …).
+      ``create_order`` (``agreed_price``, ``note`` …); ``state="in_service"`` puts it
+      in service with :meth:`into_service` (``start_date``: its 上户 date).
+    - ``move(order_id, to_state, **dates)``: the order in ``to_state`` (and its
+      ``start_date`` / ``end_date``), written directly in the database — no lifecycle
+      check, no worker or contract needed — and announced through the plugins'
+      broadcast exactly as the orders service's ``transition`` does, in one transaction:
+      ``handle_order_state_change``, then ``handle_order_period_change`` when a date
+      moved (``period_change=False``: the state change only).
+    - ``into_service(order_id, start_date=None)``: 上户 — ``move`` to ``in_service`` on
+      ``start_date`` (a date or ISO string; default: the order's own start date, else
+      today): core plans the order's follow-ups (回访) as it does for a real order.
     """
 
     def __init__(self, app) -> None:
@@ -125,7 +137,8 @@ class Factories:
             return worker.id
 
     def order(self, line: str, intake: dict | None = None, *, customer_id: int | None = None,
-              state: str | None = None, **fields) -> int:
+              state: str | None = None, start_date: dt.date | str | None = None,
+              **fields) -> int:
         from ..orders.service import create_order, transition
 
         if intake is None:
@@ -138,7 +151,7 @@ class Factories:
         if customer_id is None:
             customer_id = self.customer()
         path = {None: (), "enquiry": (), "quoted": ("quoted",),
-                "matching": ("quoted", "matching")}
+                "matching": ("quoted", "matching"), "in_service": ()}
         if state not in path:
             raise ValueError(f"jz_make.order: state is one of {sorted(filter(None, path))}, "
                              f"not {state!r}; move it further through the API")
@@ -148,4 +161,53 @@ class Factories:
                                  actor_id=actor.id, intake=intake, **fields)
             for to in path[state]:
                 order = transition(order, to, order.version, actor.id)
-            return order.id
+            order_id = order.id
+        if state == "in_service":
+            self.into_service(order_id, start_date)
+        elif start_date is not None:
+            raise ValueError("jz_make.order: start_date goes with state='in_service'")
+        return order_id
+
+    def move(self, order_id: int, to_state: str, *, period_change: bool = True,
+             **dates: dt.date | str | None) -> None:
+        """The order in ``to_state`` (and ``dates``), announced as the orders service
+        does (see the class)."""
+        from .. import plugins
+        from ..extensions import db
+        from ..orders.models import Order
+
+        unknown = set(dates) - {"start_date", "end_date"}
+        if unknown:
+            raise TypeError(f"jz_make.move: only start_date and end_date, not {sorted(unknown)}")
+        with self.app.app_context():
+            order = db.session.get(Order, order_id)
+            if order is None:
+                raise LookupError(f"jz_make.move: there is no order {order_id}")
+            from_state, before = order.state, (order.start_date, order.end_date)
+            for key, value in dates.items():
+                setattr(order, key, dt.date.fromisoformat(value) if isinstance(value, str)
+                        else value)
+            order.state = to_state
+            db.session.flush()
+            plugins.notify_order_state_changed(
+                order_id=order.id, service_line=order.service_line, from_state=from_state,
+                to_state=to_state)
+            if period_change and (order.start_date, order.end_date) != before:
+                plugins.notify_order_period_changed(
+                    order_id=order.id, service_line=order.service_line,
+                    previous_start=before[0], previous_end=before[1],
+                    start_date=order.start_date, end_date=order.end_date)
+            db.session.commit()
+
+    def into_service(self, order_id: int, start_date: dt.date | str | None = None) -> None:
+        """上户 on ``start_date`` (default: the order's own start date, else today)."""
+        from ..extensions import db
+        from ..orders.models import Order
+        from ..timeutil import business_today
+
+        if start_date is None:
+            with self.app.app_context():
+                order = db.session.get(Order, order_id)
+                start_date = (order.start_date if order is not None else None) \
+                    or business_today()
+        self.move(order_id, "in_service", start_date=start_date)

@@ -20,7 +20,8 @@ Fixtures (named ``jz_…`` so they never clash with a project's own):
   token as a user of that role (``get/post/patch/put/delete(url, json=...)``).
 - ``jz_make``: factories (:class:`core.testing.factories.Factories`):
   ``jz_make.customer(**kw)``, ``jz_make.worker(line, **kw)``,
-  ``jz_make.order(line, intake=None, **kw)``.
+  ``jz_make.order(line, intake=None, **kw)``, ``jz_make.move(order_id, to_state, **dates)``,
+  ``jz_make.into_service(order_id, start_date=None)``.
 """
 from __future__ import annotations
 

@@ -27,7 +27,16 @@ class's tests, parametrized by line code, check:
    every rule and part gives an SQL form), the Python path
    (``core.matching.candidates.rank``) and the vectorised one
    (``core.matching.vector.batch_scores``) give the same workers and the same scores,
-   to 1e-6 — core's parts and the line's own rules and parts.
+   to 1e-6 — core's parts and the line's own rules and parts;
+5. ``test_sample_order_gets_its_follow_up_plan`` — only for the lines whose follow-up
+   rules plan something on 上户 (:func:`planned_at_service_start`: rules anchored on
+   ``service_start`` with no ``when`` condition): an order of the sample intake brought
+   into service (``jz_make.order(code, state="in_service", start_date=...)``: written
+   in the database and announced through the plugins' broadcast as the orders service
+   does) has a pending follow-up (回访) of each of those rules on its ``service_start``
+   anchor. Rules on visits, sessions, 下户, mediation cases, the baby's birth or public
+   holidays, and conditional ones, wait for their event or outcome and are not expected
+   yet; a line with no rule planned on 上户 does not get the test.
 
 Each failure says what to fix. The class is an ordinary test class: a plugin may
 subclass it, or override ``jz_app_config`` inside it.
@@ -54,6 +63,19 @@ def declared_lines(plugin) -> list:
     if not lines:
         raise TypeError(f"conformance_tests: {plugin!r} registers no service line")
     return lines
+
+
+def planned_at_service_start(line) -> tuple[str, ...]:
+    """Codes of the line's follow-up rules core plans as soon as an order enters service
+    (上户): anchored on ``service_start``, with no ``when`` condition (a condition waits
+    for an earlier outcome). Empty for a line whose rules cannot be read."""
+    try:
+        rules = line.get_followup_rules().rules
+    except Exception:  # noqa: BLE001 - test_line_conforms reports unreadable rules
+        return ()
+    return tuple(getattr(r, "code", None) for r in rules
+                 if getattr(r, "anchor", None) == "service_start"
+                 and getattr(r, "when", None) is None)
 
 
 def _leaf_inputs(specs, prefix: str = "intake") -> list[str]:
@@ -91,13 +113,17 @@ def conformance_tests(plugin, *, name: str | None = None) -> type:
     module = getattr(plugin, "__name__", None) or type(plugin).__module__
     entry = (name or module.split(".")[0], plugin)
 
-    class TestConformance:
-        pytestmark = [pytest.mark.jiazheng_plugins(entry),
-                      pytest.mark.parametrize("jz_line", list(lines.values()), ids=list(lines))]
+    every_line = pytest.mark.parametrize("jz_line", list(lines.values()), ids=list(lines))
+    planning = {code: line for code, line in lines.items() if planned_at_service_start(line)}
 
+    class TestConformance:
+        pytestmark = [pytest.mark.jiazheng_plugins(entry)]
+
+        @every_line
         def test_line_conforms(self, jz_line):
             assert_conforms(jz_line)
 
+        @every_line
         def test_registered_and_intake_form_renders(self, jz_line, jz_app):
             from .. import plugins as facade
             from ..forms import describe_schema
@@ -122,6 +148,7 @@ def conformance_tests(plugin, *, name: str | None = None) -> type:
                 f"the intake form of {code!r} has no input for {missing}: give these fields a "
                 "widget core.forms can render (metadata 'widget', or a plain field type)")
 
+        @every_line
         def test_sample_order_is_quoted(self, jz_line, jz_app, jz_client, jz_make):
             from .. import plugins as facade
             from ..extensions import db
@@ -147,6 +174,7 @@ def conformance_tests(plugin, *, name: str | None = None) -> type:
                 f"the order of {code!r} is quoted {total} but the line quotes its intake "
                 f"{expected}: quote must depend on the intake and price table only")
 
+        @every_line
         def test_sql_python_and_vector_scores_agree(self, jz_line, jz_app, jz_client,
                                                     jz_make):
             from ..matching.candidates import get_context, rank, read_rows
@@ -195,6 +223,47 @@ def conformance_tests(plugin, *, name: str | None = None) -> type:
                 "candidate for the sample order; the scores could not be compared: make "
                 "the sample intake one a qualified worker can serve")
 
+        @pytest.mark.parametrize("jz_line", list(planning.values()), ids=list(planning))
+        def test_sample_order_gets_its_follow_up_plan(self, jz_line, jz_app, jz_make):
+            """Generated only for the lines with rules planned on 上户 (service_start)."""
+            import sqlalchemy as sa
+
+            from ..extensions import db
+            from ..followups.models import FollowUp
+            from ..timeutil import business_today
+
+            code = jz_line.code
+            expected = planned_at_service_start(jz_line)
+            start = business_today()
+            order_id = jz_make.order(code)
+            try:
+                jz_make.into_service(order_id, start)
+            except Exception as exc:
+                raise AssertionError(
+                    f"{code!r}: bringing an order of the sample intake into service (上户 on "
+                    f"{start}) failed with {exc!r}: a plugin's handle_order_state_change or "
+                    "handle_order_period_change hook raised, and the real 上户 fails the "
+                    "same way, its follow-ups unplanned: make the hook work for every "
+                    "order of the line") from exc
+            with jz_app.app_context():
+                rows = db.session.execute(sa.select(
+                    FollowUp.rule_code, FollowUp.anchor_key, FollowUp.state).where(
+                    FollowUp.order_id == order_id)).all()
+            planned = sorted(r for r, key, state in rows
+                             if key == "service_start" and state == "pending")
+            missing = [r for r in expected if r not in planned]
+            assert not missing, (
+                f"{code!r}: an order of the sample intake entering service on {start} "
+                f"should have a pending follow-up of each rule on service_start without a "
+                f"condition, {list(expected)}, but has {planned or 'none'} (all its "
+                f"follow-ups: {sorted(f'{r}@{k} ({s})' for r, k, s in rows) or 'none'}); "
+                f"{missing} were not planned: the rules core plans are the line's "
+                "followup_rules (core.plugins.followup_rules), so a rule must not be "
+                "dropped or replaced between the line object and the registry, and no "
+                "plugin's handle_order_state_change may cancel what core plans")
+
+    if not planning:  # no rule planned on 上户: the test is not generated
+        del TestConformance.test_sample_order_gets_its_follow_up_plan
     TestConformance.__qualname__ = TestConformance.__name__
     TestConformance.__doc__ = (f"Conformance of the service lines of {module}: "
                                f"{', '.join(lines)} (core.testing.conformance_tests).")

@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-from core import plugins
 from core.extensions import db
+from core.testing.factories import Factories
 from core.timeutil import SHANGHAI
 from tests.orders.helpers import make_customer, make_worker
 
@@ -55,19 +55,9 @@ def make_order(app, line: str, *, start: str | None = None, state: str = "contra
 
 def move(app, order_id: int, to_state: str, **dates) -> None:
     """Set the order's state (and 上户/下户 dates) and broadcast ``order_state_changed``
-    through the plugin manager, inside one transaction, like the orders service."""
-    from core.orders.models import Order
-
-    with app.app_context():
-        order = db.session.get(Order, order_id)
-        before = order.state
-        for key, value in dates.items():
-            setattr(order, key, dt.date.fromisoformat(value))
-        order.state = to_state
-        db.session.flush()
-        plugins.notify_order_state_changed(order_id=order.id, service_line=order.service_line,
-                                           from_state=before, to_state=to_state)
-        db.session.commit()
+    through the plugin manager, inside one transaction, like the orders service (the
+    kit's ``jz_make.move``; the state change only, no period-change broadcast)."""
+    Factories(app).move(order_id, to_state, period_change=False, **dates)
 
 
 def followups(app, order_id: int, state: str | None = None) -> dict:

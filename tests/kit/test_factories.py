@@ -57,4 +57,18 @@ def test_jz_make_order_takes_an_intake_and_refuses_an_unknown_state(jz_make, jz_
     got = jz_client().get(f"/api/v1/orders/{order}").get_json()
     assert got["intake"]["floor_area"] == "60" and got["state"] == "enquiry"
     with pytest.raises(ValueError, match="state is one of"):
-        jz_make.order("cleaning", state="in_service")
+        jz_make.order("cleaning", state="finished")
+    with pytest.raises(ValueError, match="start_date goes with state='in_service'"):
+        jz_make.order("cleaning", start_date=day(3))
+
+
+def test_jz_make_puts_an_order_in_service_on_its_own_or_a_given_start(jz_make, jz_client):
+    desk = jz_client()
+    own = jz_make.order("elderly_care")
+    assert desk.get(f"/api/v1/orders/{own}").get_json()["start_date"] is None
+    jz_make.into_service(own)  # no 上户 date booked: today
+    got = desk.get(f"/api/v1/orders/{own}").get_json()
+    assert (got["state"], got["start_date"]) == ("in_service", day(0).isoformat())
+    given = jz_make.order("elderly_care", state="in_service", start_date=day(2).isoformat())
+    got = desk.get(f"/api/v1/orders/{given}").get_json()
+    assert (got["state"], got["start_date"]) == ("in_service", day(2).isoformat())

@@ -9,7 +9,7 @@ import dataclasses
 import pytest
 import sqlalchemy as sa
 
-from core import MatchingRule, Msg, ScorePart, hookimpl
+from core import Condition, FollowupRule, FollowupRules, MatchingRule, Msg, ScorePart, hookimpl
 from core.hookspecs import CONTRACT_VERSION
 from core.testing import conformance_tests
 from plugins.cleaning.line import CleaningLine
@@ -24,7 +24,19 @@ def _experience_sql(intake, p):
                    else_=sa.cast(p.years_experience, sa.Float) / 10.0)
 
 
-def _line(expr=None, where=None):
+def _rule(code, anchor, days, **kw):
+    return FollowupRule(code, anchor, "phone", f"{code} 回访", f"{code} call", "致电客户。",
+                        "Call the customer.", days=days, **kw)
+
+
+#: two rules planned on 上户, one waiting for an outcome, one per visit
+_RULES = FollowupRules(rules=(
+    _rule("day3", "service_start", 3), _rule("day8", "service_start", 5, after="day3"),
+    _rule("day15", "service_start", 15, when=Condition("day3", "satisfied")),
+    _rule("after_visit", "visit_end", 1)))
+
+
+def _line(expr=None, where=None, followups=None):
     """A 熨烫 line (cleaning's schema and prices) with a score part on experience whose
     SQL form is ``expr`` (default: the right one) and, when ``where`` is given, a rule
     keeping workers of 4 years or more whose SQL form is ``where``."""
@@ -37,6 +49,7 @@ def _line(expr=None, where=None):
         score_parts = (ScorePart("seasoned_bonus", "经验加分", "Experience bonus", 0.5,
                                  _experience, expr or _experience_sql),)
         matching_rules = rules
+        followup_rules = followups
 
         def quote(self, intake, price_table):
             return dataclasses.replace(super().quote(intake, price_table),
@@ -68,10 +81,27 @@ def test_the_class_is_parametrized_by_each_declared_line_and_marks_the_plugin():
     assert cls.__name__ == "TestConformance"
     marks = {m.name: m for m in cls.pytestmark}
     assert marks["jiazheng_plugins"].args == (("plugins", hooks),)
-    assert marks["parametrize"].kwargs["ids"] == ["cleaning"]
-    assert {n for n in dir(cls) if n.startswith("test_")} == {
+    generated = {n: getattr(cls, n) for n in dir(cls) if n.startswith("test_")}
+    # cleaning's rules hang on visits only: nothing is planned on 上户, no plan test
+    assert set(generated) == {
         "test_line_conforms", "test_registered_and_intake_form_renders",
         "test_sample_order_is_quoted", "test_sql_python_and_vector_scores_agree"}
+    for test in generated.values():
+        params = [m for m in test.pytestmark if m.name == "parametrize"]
+        assert [m.kwargs["ids"] for m in params] == [["cleaning"]]
+
+
+def test_the_plan_test_is_generated_only_for_lines_with_rules_planned_on_service_start():
+    from plugins.maternity_nurse.line import MaternityNurseLine
+
+    class Both:
+        @hookimpl
+        def register_service_lines(self):
+            return [CleaningLine(), MaternityNurseLine()]
+
+    test = conformance_tests(Both(), name="both").test_sample_order_gets_its_follow_up_plan
+    [params] = [m for m in test.pytestmark if m.name == "parametrize"]
+    assert params.kwargs["ids"] == ["maternity_nurse"]
 
 
 def test_something_registering_no_line_is_refused():
@@ -118,3 +148,57 @@ def test_a_line_not_loaded_in_the_app_is_named(jz_app):
     suite, _ = _suite(_GOOD)
     with pytest.raises(AssertionError, match="'ironing' is not registered"):
         suite.test_registered_and_intake_form_renders(_GOOD, jz_app)
+
+
+_PLANNED = _line(followups=_RULES)
+
+
+@pytest.mark.jiazheng_plugins(("ironing_kit", _Plugin(_PLANNED)))
+def test_a_line_whose_rules_plan_on_service_start_gets_its_plan(jz_app, jz_make):
+    suite, _ = _suite(_PLANNED)
+    suite.test_line_conforms(_PLANNED)
+    suite.test_sample_order_gets_its_follow_up_plan(_PLANNED, jz_app, jz_make)
+
+
+class _CancellingPlugin(_Plugin):
+    """A plugin that tidies up on 上户 by cancelling the pending follow-ups of its orders
+    (say, to plan its own): what core planned for the line is gone."""
+
+    @hookimpl(trylast=True)
+    def handle_order_state_change(self, order_id, service_line, from_state, to_state):
+        from core.extensions import db
+        from core.followups.models import FollowUp
+
+        if to_state == "in_service":
+            db.session.execute(sa.update(FollowUp).where(FollowUp.order_id == order_id)
+                               .values(state="cancelled"))
+
+
+@pytest.mark.jiazheng_plugins(("ironing_kit", _CancellingPlugin(_PLANNED)))
+def test_rules_planned_on_service_start_but_not_pending_are_named(jz_app, jz_make):
+    suite, _ = _suite(_PLANNED)
+    with pytest.raises(AssertionError, match=r"should have a pending follow-up of each rule on "
+                       r"service_start without a condition, \['day3', 'day8'\], but has none "
+                       r".*\['day3', 'day8'\] were not planned"):
+        suite.test_sample_order_gets_its_follow_up_plan(_PLANNED, jz_app, jz_make)
+
+
+class _FailingPlugin(_Plugin):
+    """A plugin whose own 上户 hook reads an intake field the sample does not have."""
+
+    @hookimpl
+    def handle_order_state_change(self, order_id, service_line, from_state, to_state):
+        from core.extensions import db
+        from core.orders.models import Order
+
+        if to_state == "in_service":
+            db.session.get(Order, order_id).intake["nurse_room"]
+
+
+@pytest.mark.jiazheng_plugins(("ironing_kit", _FailingPlugin(_PLANNED)))
+def test_a_hook_failing_on_service_start_is_named(jz_app, jz_make):
+    suite, _ = _suite(_PLANNED)
+    with pytest.raises(AssertionError, match="bringing an order of the sample intake into "
+                       "service .* failed with KeyError\\('nurse_room'\\): a plugin's "
+                       "handle_order_state_change"):
+        suite.test_sample_order_gets_its_follow_up_plan(_PLANNED, jz_app, jz_make)
