@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 import sqlalchemy as sa
 
 from core.extensions import db
@@ -211,7 +212,7 @@ def test_the_quality_flow_in_a_browser(page, app, world):
     page.fill('input[name="title_zh-1"]', "处理时效")
     page.fill('input[name="weight-1"]', "30")
     page.click("#standard-form button[type=submit]")
-    assert "当前为 90%" in page.inner_text("body")
+    expect(page.locator("body")).to_contain_text("当前为 90%")
     _shot(page, "quality-standard-edit-zh.png")
     page.fill('input[name="weight-1"]', "40")
     page.click("#standard-form button[type=submit]")
@@ -225,12 +226,16 @@ def test_the_quality_flow_in_a_browser(page, app, world):
     page.click("#sample-form button[type=submit]")
     page.wait_for_url(lambda url: "sample_id=" in url)
     _shot(page, "quality-checks-zh.png")
-    page.click(f'a[href="/quality/checks/{_check_of(app, world["A"])}"]')
+    check = _check_of(app, world["A"])
+    page.click(f'a[href="/quality/checks/{check}"]')
+    # the score fields are located on the check's page, not on the list still showing
+    page.wait_for_url(lambda url: url.endswith(f"/quality/checks/{check}"))
+    expect(page.locator('input[name^="score-"]').first).to_be_visible()
     for field in page.locator('input[name^="score-"]').all():
         field.fill("4")
     page.fill("#f-comment", "开场白缺失")
     page.click("#submit-score")
-    assert "已保存" in page.inner_text("body")
+    expect(page.locator("body")).to_contain_text("已保存")
 
     _login(page, "wangfang")
     page.goto(f"/quality/checks/{_check_of(app, world['A'])}")
