@@ -1,0 +1,98 @@
+"""The service owns the transaction (#11, "every area the same shape").
+
+An ``api`` or ``views`` module (``core/<area>/api.py``, ``api_*.py``, ``views.py``,
+``views_*.py``, or a module of an ``api``/``views`` package) reads the request, calls one
+step of its area's service and shapes the answer. It never commits or rolls back: the
+step does (:func:`core.transactions.transactional`). Read with the standard library's
+``ast``: a call of ``….commit()`` or ``….rollback()``, or of a bare ``commit()``
+imported from elsewhere, is a breach.
+"""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+#: files still committing in the request layer, being moved to their services; the list
+#: only shrinks (a file that no longer commits must be taken off it)
+NOT_YET: frozenset[str] = frozenset({
+    "core/accounts/api.py",
+    "core/accounts/views.py",
+    "core/appointments/views_actions.py",
+    "core/appointments/views_tools.py",
+    "core/audit/views.py",
+    "core/complaints/api.py",
+    "core/complaints/views.py",
+    "core/customers/api.py",
+    "core/customers/views.py",
+    "core/customers/views_access.py",
+    "core/customers/views_checks.py",
+    "core/followups/api.py",
+    "core/followups/views.py",
+    "core/matching/views.py",
+    "core/orders/views.py",
+    "core/orders/views_actions.py",
+    "core/partners/api.py",
+    "core/partners/views.py",
+    "core/placement/views.py",
+    "core/quality/api.py",
+    "core/quality/views.py",
+    "core/reports/api.py",
+    "core/reports/views.py",
+    "core/surveys/views.py",
+    "core/trainees/api.py",
+    "core/trainees/api_stages.py",
+    "core/trainees/views.py",
+    "core/trainees/views_stages.py",
+    "core/web/api.py",
+    "core/workcalendar/views.py",
+    "core/workers/api.py",
+    "core/workers/views.py",
+})
+
+
+def _request_layer_files() -> list[Path]:
+    out = []
+    for path in sorted((ROOT / "core").rglob("*.py")):
+        rel = path.relative_to(ROOT)
+        names = [p for p in rel.parts[:-1]] + [path.stem]
+        if any(n in ("api", "views") or n.startswith(("api_", "views_")) for n in names[1:]):
+            out.append(path)
+    return out
+
+
+def _breaches(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = (func.attr if isinstance(func, ast.Attribute)
+                else func.id if isinstance(func, ast.Name) else None)
+        if name in ("commit", "rollback"):
+            found.append(f"{path.relative_to(ROOT)}:{node.lineno} calls {name}()")
+    return found
+
+
+def test_the_request_layer_is_found():
+    files = {str(p.relative_to(ROOT)) for p in _request_layer_files()}
+    assert {"core/orders/api.py", "core/trainees/api.py", "core/trainees/views_stages.py",
+            "core/customers/api_checks.py"} <= files
+
+
+def test_no_api_or_views_module_commits_or_rolls_back():
+    breaches = []
+    for path in _request_layer_files():
+        if str(path.relative_to(ROOT)) in NOT_YET:
+            continue
+        breaches += _breaches(path)
+    assert not breaches, (
+        "the request layer must not own the transaction; make the service step "
+        "@transactional (core/transactions.py) and call it:\n  " + "\n  ".join(breaches))
+
+
+def test_the_list_of_files_not_yet_moved_only_shrinks():
+    clean = sorted(f for f in NOT_YET if not _breaches(ROOT / f))
+    assert not clean, f"these no longer commit; take them off NOT_YET: {clean}"
