@@ -1,10 +1,7 @@
 """The application factory."""
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import os
-import pkgutil
 from pathlib import Path
 
 from flask import Flask, g, request, session
@@ -16,19 +13,18 @@ from . import plugins as plugin_manager
 from .access import has_role
 from .errors import register_error_handlers
 from .extensions import babel, csrf, db, login_manager, migrate
+from .followups import hooks as followup_hooks
 from .gate import enforce
 from .i18n import compile_catalogs, select_locale
+from .matching import hooks as matching_hooks
 from .openapi import make_api
 from .privacy import install_log_scrubber, mask_id_number, mask_mobile
+from .routes import AREAS
 from .routing import LazyBuilderRule
 
-#: Core business areas, each a package that may hold ``api.py`` (``blp``, a flask-smorest
-#: Blueprint) and ``views.py`` (``bp``, a Flask Blueprint of pages); an area whose routes
-#: go on in ``api_*.py`` / ``views_*.py`` makes its blueprints in ``blueprint.py``.
-CORE_AREAS = ("accounts", "servicelines", "audit", "customers", "workers", "orders", "pricing",
-              "cadences",
-              "appointments", "trainees", "partners", "followups", "matching", "quality",
-              "reports", "workcalendar", "complaints", "placement", "surveys", "web")
+#: core's own modules implementing hooks like a plugin (the follow-up engine and matching
+#: listen to order state changes): registered first, never listed as plugins nor disabled
+CORE_LISTENERS = (followup_hooks, matching_hooks)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -64,7 +60,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["jiazheng.api"] = api
     inputs.install_converter(app, api)
 
-    plugin_manager.init_app(app)
+    plugin_manager.init_app(app, listeners=CORE_LISTENERS)
     _register_core_areas(app, api)
     from .matching import profiles
 
@@ -96,33 +92,12 @@ def _wait_for_sqlite_writers(app: Flask) -> None:
 
 
 def _register_core_areas(app: Flask, api: Api) -> None:
-    for area in CORE_AREAS:
-        for part, attr in (("api", "blp"), ("views", "bp")):
-            name = f"{__package__}.{area}.{part}"
-            if importlib.util.find_spec(f"{__package__}.{area}") is None or \
-                    importlib.util.find_spec(name) is None:
-                continue
-            module = importlib.import_module(name)
-            # an area's routes may go on in ``api_*.py`` / ``views_*.py`` on the same
-            # blueprint (made in its ``blueprint.py``): imported here, after the main module
-            # and before registering, so that none of them imports another (no circles)
-            for sibling in _route_modules(f"{__package__}.{area}", part):
-                importlib.import_module(sibling)
-            blueprint = getattr(module, attr)
-            if part == "api":
-                api.register_blueprint(blueprint)
-                csrf.exempt(blueprint)
-            else:
-                app.register_blueprint(blueprint)
-
-
-def _route_modules(package: str, part: str) -> list[str]:
-    """The ``<part>_*`` modules of an area package, by name (``views_actions``,
-    ``views_sheets``…)."""
-    path = importlib.import_module(package).__path__
-    return [f"{package}.{info.name}" for info in sorted(pkgutil.iter_modules(path),
-                                                         key=lambda info: info.name)
-            if info.name.startswith(f"{part}_") and not info.ispkg]
+    for _area, api_blueprint, page_blueprint in AREAS:
+        if api_blueprint is not None:
+            api.register_blueprint(api_blueprint)
+            csrf.exempt(api_blueprint)
+        if page_blueprint is not None:
+            app.register_blueprint(page_blueprint)
 
 
 def _register_request_hooks(app: Flask) -> None:

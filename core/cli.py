@@ -5,13 +5,11 @@
 plugin's distribution, see :mod:`core.scaffold`). Configuration comes from the environment
 (see :mod:`core.config`).
 
-Other core modules may contribute commands through :data:`CONTRIBUTED_COMMANDS`; a module
-that does not exist (yet) contributes nothing.
+Commands that live with the code they drive (``demo-data``, ``followups``, ``matching``,
+``audit``, ``backup``, ``restore``) are imported by name and added at the end of this file.
 """
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import sys
 from pathlib import Path
 
@@ -22,16 +20,11 @@ from marshmallow import ValidationError
 
 from . import create_app
 from .access import ROLES
-
-#: (module, attribute, command name): click commands that live with the code they drive.
-#: ``core.demo`` (the demo data loader) also offers ``DEMO_LOGIN = (username, password)``,
-#: which ``serve`` prints when that account exists.
-CONTRIBUTED_COMMANDS = (("core.demo", "demo_data", "demo-data"),
-                        ("core.followups.cli", "followups_group", "followups"),
-                        ("core.matching.cli", "matching_group", "matching"),
-                        ("core.audit.cli", "audit_group", "audit"),
-                        ("core.backup_cli", "backup_command", "backup"),
-                        ("core.backup_cli", "restore_command", "restore"))
+from .audit.cli import audit_group
+from .backup_cli import backup_command, restore_command
+from .demo import DEMO_LOGIN, demo_data
+from .followups.cli import followups_group
+from .matching.cli import matching_group
 
 
 def _create_app():
@@ -163,12 +156,7 @@ def new_plugin_command(name: str, code: str | None, name_zh: str | None,
 
 def _demo_login_line() -> list[str]:
     """The demo account to log in with, when the demo data has been loaded."""
-    if not _module_exists("core.demo"):
-        return []
-    demo = importlib.import_module("core.demo")
-    login = getattr(demo, "DEMO_LOGIN", None)
-    if not login:
-        return []
+    login = DEMO_LOGIN
     import sqlalchemy as sa
 
     from .accounts.models import User
@@ -220,26 +208,12 @@ def serve_command(host: str, port: int, workers: int | None, threads: int | None
     sys.exit(status)
 
 
-def _module_exists(name: str) -> bool:
-    """Whether module ``name`` exists (a missing parent package counts as missing; any
-    other import error inside an existing package is raised, not hidden)."""
-    try:
-        return importlib.util.find_spec(name) is not None
-    except ModuleNotFoundError as exc:
-        parts = name.split(".")
-        if exc.name in {".".join(parts[:i]) for i in range(1, len(parts))}:
-            return False
-        raise
-
-
-def _add_contributed_commands() -> None:
-    for module_name, attr, command_name in CONTRIBUTED_COMMANDS:
-        if not _module_exists(module_name):
-            continue
-        cli.add_command(getattr(importlib.import_module(module_name), attr), command_name)
-
-
-_add_contributed_commands()
+cli.add_command(demo_data, "demo-data")
+cli.add_command(followups_group, "followups")
+cli.add_command(matching_group, "matching")
+cli.add_command(audit_group, "audit")
+cli.add_command(backup_command, "backup")
+cli.add_command(restore_command, "restore")
 
 
 def main() -> None:

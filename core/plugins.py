@@ -8,7 +8,7 @@ named in ``JIAZHENG_DISABLED_PLUGINS``.
 from __future__ import annotations
 
 import copy
-import importlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from types import ModuleType
@@ -32,9 +32,6 @@ from .types import (
 
 ENTRY_POINT_GROUP = "jiazheng.plugins"
 EXTENSION_KEY = "jiazheng.plugins"
-#: Core modules implementing hooks like a plugin (e.g. the follow-up engine listens to
-#: ``handle_order_state_change``); registered first, not listed as plugins, never disabled.
-CORE_HOOK_MODULES = ("core.followups.hooks", "core.matching.hooks")
 
 
 class PluginError(RuntimeError):
@@ -100,12 +97,17 @@ def _check_contract(name: str, plugin: object) -> None:
 
 
 def build_plugin_manager(disabled: tuple[str, ...] = (),
-                         extra: list[tuple[str, object]] | None = None) -> PluginRegistry:
-    """Load plugins from entry points (and ``extra`` (name, object) pairs) and check them."""
+                         extra: list[tuple[str, object]] | None = None,
+                         listeners: Sequence[ModuleType] = ()) -> PluginRegistry:
+    """Load plugins from entry points (and ``extra`` (name, object) pairs) and check them.
+
+    ``listeners`` are core's own modules implementing hooks like a plugin (the follow-up
+    engine listens to ``handle_order_state_change``): registered first, never listed as
+    plugins nor disabled. The app factory passes them (``core.app.CORE_LISTENERS``)."""
     pm = pluggy.PluginManager(hookspecs.PROJECT)
     pm.add_hookspecs(hookspecs)
-    for module_name in CORE_HOOK_MODULES:  # core's own listeners, never disabled or listed
-        pm.register(importlib.import_module(module_name), name=module_name)
+    for module in listeners:
+        pm.register(module, name=module.__name__)
     infos: dict[str, PluginInfo] = {}
     for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
         if ep.name in disabled:
@@ -341,10 +343,12 @@ def _check_order_policies(pm: pluggy.PluginManager, lines: dict[str, ServiceLine
                               f"for {code!r}, not a core.types.OrderPolicy")
 
 
-def init_app(app: Flask, extra: list[tuple[str, object]] | None = None) -> PluginRegistry:
-    """Build this app's plugin manager from its config and keep it on the app."""
+def init_app(app: Flask, extra: list[tuple[str, object]] | None = None,
+             listeners: Sequence[ModuleType] = ()) -> PluginRegistry:
+    """Build this app's plugin manager from its config (with core's ``listeners``) and
+    keep it on the app."""
     registry = build_plugin_manager(tuple(app.config.get("DISABLED_PLUGINS", ())),
-                                    extra or app.config.get("EXTRA_PLUGINS"))
+                                    extra or app.config.get("EXTRA_PLUGINS"), listeners)
     app.extensions[EXTENSION_KEY] = registry
     return registry
 

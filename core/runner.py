@@ -21,8 +21,15 @@ from urllib.parse import urlsplit, urlunsplit
 from flask import Flask
 from rq import Queue, SimpleWorker, Worker
 
+from .complaints import jobs as complaint_jobs
+from .customers import jobs as customer_jobs
 from .extensions import db
+from .followups import jobs as followup_jobs
+from .matching import jobs as matching_jobs
 from .queue import QUEUE_NAME, connection, redis_url
+from .reports import jobs as report_jobs
+from .trainees import handover
+from .workers import jobs as worker_jobs
 
 log = logging.getLogger(__name__)
 
@@ -96,24 +103,21 @@ def _exit_with_parent(parent_pid: int) -> None:
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
-#: (module, function) of periodic jobs that re-arm themselves; armed when a worker starts
-PERIODIC = (("core.followups.jobs", "arm_sweep"), ("core.workers.jobs", "arm_daily_check"),
-            ("core.matching.jobs", "arm_lapse_holds"), ("core.reports.jobs", "arm_hourly"),
-            ("core.complaints.jobs", "arm_sweep"),
-            ("core.trainees.handover", "arm_daily_reminder"),
-            ("core.customers.jobs", "arm_duties"))
+#: the periodic jobs' arming functions (each job re-arms itself); called when a worker starts
+PERIODIC: tuple[Callable[[], object], ...] = (
+    followup_jobs.arm_sweep, worker_jobs.arm_daily_check, matching_jobs.arm_lapse_holds,
+    report_jobs.arm_hourly, complaint_jobs.arm_sweep, handover.arm_daily_reminder,
+    customer_jobs.arm_duties)
 
 
 def _arm_periodic(app: Flask) -> None:
     """Arm each self-re-arming periodic job (idempotent: job ids name the time slot)."""
-    import importlib
-
     with app.app_context():
-        for module, name in PERIODIC:
+        for arm in PERIODIC:
             try:
-                getattr(importlib.import_module(module), name)()
+                arm()
             except Exception:  # one broken job must not stop the worker
-                log.exception("could not arm %s.%s", module, name)
+                log.exception("could not arm %s.%s", arm.__module__, arm.__name__)
 
 
 #: how often a running worker re-arms the periodic jobs (so a flushed Redis gets them back)

@@ -96,3 +96,19 @@ def test_no_api_or_views_module_commits_or_rolls_back():
 def test_the_list_of_files_not_yet_moved_only_shrinks():
     clean = sorted(f for f in NOT_YET if not _breaches(ROOT / f))
     assert not clean, f"these no longer commit; take them off NOT_YET: {clean}"
+
+
+def test_every_route_module_is_imported_by_name_in_core_routes():
+    """core/routes.py imports each ``api``/``views`` module explicitly (no importlib name
+    lists); a route module it misses would have its routes silently never registered."""
+    import core.routes
+
+    tree = ast.parse((ROOT / "core" / "routes.py").read_text(encoding="utf-8"))
+    imported = {f"core/{node.module}/{alias.name}.py"
+                for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module
+                for alias in node.names}
+    modules = {str(p.relative_to(ROOT)) for p in _request_layer_files()}
+    assert modules - imported == set(), "add these to core/routes.py"
+    registered = {area for area, *_ in core.routes.AREAS}
+    areas = {Path(m).parts[1] for m in modules}
+    assert areas == registered

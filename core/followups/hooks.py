@@ -1,5 +1,5 @@
 """Core's own hook implementations for follow-ups, registered with every app's plugin
-manager like a plugin (``core.plugins.CORE_HOOK_MODULES``) but never listed or disabled.
+manager like a plugin (``core.app.CORE_LISTENERS``) but never listed or disabled.
 
 Listening to the ``handle_order_state_change`` broadcast keeps the orders area free of any
 knowledge of follow-ups: an order entering service plans them, a finished one plans

@@ -106,7 +106,7 @@ def test_the_reminder_job_runs_on_rq_and_arms_the_next_17_00(app):
                 in q.scheduled_job_registry.get_job_ids())
     from core.runner import PERIODIC
 
-    assert ("core.trainees.handover", "arm_daily_reminder") in PERIODIC
+    assert handover.arm_daily_reminder in PERIODIC
 
 
 def test_the_home_page_and_the_trainee_page_show_the_task(app, web_as, monkeypatch):
