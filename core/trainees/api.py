@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import io
 
-from ..access import roles
-from ..audit.service import record
-from ..extensions import db
+from ..access import current_principal, roles
 from ..timeutil import business_today
 from . import board as board_service
-from . import certification, exports, graduation, handover, health, pipeline, registration
+from . import handover, health, pipeline, registration, steps
 from .blueprint import blp
 from .pipeline import MANAGERS
 from .schemas import (
@@ -82,9 +80,7 @@ def preview_import(files):
 def import_sheet(files):
     """Import a sheet's valid new rows in one transaction; re-importing creates nothing."""
     stream, name = _upload(files["file"])
-    result = registration.import_sheet(stream, name)
-    db.session.commit()
-    return result
+    return steps.import_sheet(stream, name)
 
 
 @blp.route("/trainees/handovers/today")
@@ -113,10 +109,7 @@ def list_handovers(args):
 def no_sheet(data):
     """Record that no sheet came on ``day`` (default today), with the reason (``note``):
     the day's task is done and no reminder is sent. 409 when the day is recorded."""
-    from ..access import current_principal
-
-    return handover.no_sheet(data["day"], data["note"],
-                             current_principal().id)
+    return handover.no_sheet(data["day"], data["note"], current_principal().id)
 
 
 @blp.route("/trainees/export")
@@ -127,13 +120,8 @@ def no_sheet(data):
 @blp.doc(**FILE_RESPONSES)
 def export_trainees(args):
     """Export the master list of trainees (学员名单) as XLSX or CSV."""
-    rows = list(exports.master_rows(exports.id_numbers(args["unmasked"]), args["stage"]))
-    resp = exports.respond(exports.MASTER_HEADERS, rows, args["format"],
-                           f"trainees-{business_today().isoformat()}")
-    record("export", "trainee", None,
-           exports.summary("master list", args["format"], args["unmasked"], len(rows)))
-    db.session.commit()
-    return resp
+    return steps.export_master(args["format"], args["unmasked"],
+                               f"trainees-{business_today().isoformat()}", args["stage"])
 
 
 @blp.route("/trainees/board")
@@ -166,9 +154,7 @@ def get_trainee(trainee_id):
 @blp.response(200, TraineeDetailSchema)
 def update_trainee(data, trainee_id):
     """Correct a trainee's details; send the ``version`` you read (stale → 409)."""
-    trainee = pipeline.update(pipeline.get(trainee_id, lock=True), data)
-    db.session.commit()
-    return trainee
+    return steps.update_trainee(trainee_id, data)
 
 
 @blp.route("/trainees/<int:trainee_id>/id-card", methods=["POST"])
@@ -177,9 +163,7 @@ def update_trainee(data, trainee_id):
 @blp.response(201, IdCardSchema)
 def collect_id_card(data, trainee_id):
     """Record that the company collected her original ID card (and who keeps it)."""
-    card = health.collect_id_card(pipeline.get(trainee_id, lock=True), data["holder_id"])
-    db.session.commit()
-    return card
+    return steps.collect_id_card(trainee_id, data["holder_id"])
 
 
 @blp.route("/trainees/<int:trainee_id>/id-card/return", methods=["POST"])
@@ -188,9 +172,7 @@ def collect_id_card(data, trainee_id):
 @blp.response(200, IdCardSchema)
 def return_id_card(data, trainee_id):
     """Record that her ID card was returned, and to whom."""
-    card = health.return_id_card(pipeline.get(trainee_id, lock=True), data["returned_to"])
-    db.session.commit()
-    return card
+    return steps.return_id_card(trainee_id, data["returned_to"])
 
 
 @blp.route("/trainees/<int:trainee_id>/exam-exceptions", methods=["POST"])
@@ -199,9 +181,7 @@ def return_id_card(data, trainee_id):
 @blp.response(201, ExceptionSchema)
 def grant_exception(data, trainee_id):
     """A supervisor's recorded exception: one more company-paid exam (who, why, when)."""
-    exception = health.grant_exception(pipeline.get(trainee_id, lock=True), data["reason"])
-    db.session.commit()
-    return exception
+    return steps.grant_exception(trainee_id, data["reason"])
 
 
 @blp.route("/trainees/<int:trainee_id>/health-certificate", methods=["POST"])
@@ -210,9 +190,7 @@ def grant_exception(data, trainee_id):
 @blp.response(201, CertificateSchema)
 def receive_certificate(data, trainee_id):
     """Record her health certificate received from the hospital (number, dates)."""
-    cert = health.receive_certificate(pipeline.get(trainee_id, lock=True), **data)
-    db.session.commit()
-    return cert
+    return steps.receive_certificate(trainee_id, **data)
 
 
 @blp.route("/trainees/<int:trainee_id>/health-certificate/handover", methods=["POST"])
@@ -220,9 +198,7 @@ def receive_certificate(data, trainee_id):
 @blp.response(200, CertificateSchema)
 def hand_over_certificate(trainee_id):
     """Record that her certificate was handed to her."""
-    cert = health.hand_over_certificate(pipeline.get(trainee_id, lock=True))
-    db.session.commit()
-    return cert
+    return steps.hand_over_certificate(trainee_id)
 
 
 @blp.route("/trainees/<int:trainee_id>/mobile-checks", methods=["POST"])
@@ -231,9 +207,7 @@ def hand_over_certificate(trainee_id):
 @blp.response(201, MobileCheckSchema)
 def check_mobile(data, trainee_id):
     """Record whether her mobile was ever registered on 58同城 (registered blocks her)."""
-    check = certification.check_mobile(pipeline.get(trainee_id, lock=True), data["registered"])
-    db.session.commit()
-    return check
+    return steps.check_mobile(trainee_id, data["registered"])
 
 
 @blp.route("/trainees/<int:trainee_id>/graduate", methods=["POST"])
@@ -242,7 +216,4 @@ def check_mobile(data, trainee_id):
 @blp.response(201, GraduationSchema)
 def graduate(data, trainee_id):
     """Turn a certified trainee into a worker in one step (409 if already graduated)."""
-    trainee = pipeline.get(trainee_id, lock=True)
-    worker = graduation.graduate(trainee, data["service_lines"])
-    db.session.commit()
-    return {"trainee_id": trainee.id, "worker_id": worker.id, "stage": trainee.stage}
+    return steps.graduate(trainee_id, data["service_lines"])

@@ -1,13 +1,13 @@
 """Stage endpoints of the trainee API: exam batches (/api/v1/exam-batches), certification
 lists (/api/v1/certification-lists), group interviews (/api/v1/group-interviews) and
-internships (/api/v1/internships). Thin: parse, call the stage's service, commit, respond."""
+internships (/api/v1/internships). Thin: parse, call one service step (:mod:`.steps`, which
+commits), respond."""
 from __future__ import annotations
 
 from flask import request
 
 from ..access import roles
-from ..extensions import db
-from . import certification, exports, health, internship, interviews, pipeline
+from . import certification, health, internship, interviews, steps
 from .blueprint import blp
 from .pipeline import MANAGERS
 from .schemas import FILE_RESPONSES, TableSchema
@@ -62,9 +62,7 @@ def list_batches():
 @blp.response(201, ExamBatchSchema)
 def create_batch(data):
     """Create an exam batch on a date at an exam hospital."""
-    batch = health.create_batch(data["exam_date"], data["hospital_id"], data["notes"])
-    db.session.commit()
-    return batch
+    return steps.create_batch(data["exam_date"], data["hospital_id"], data["notes"])
 
 
 @blp.route("/exam-batches/pickups")
@@ -92,12 +90,8 @@ def get_batch(batch_id):
 def book(data, batch_id):
     """Book a trainee: details confirmed, original ID card held (or collected now), and the
     company pays once only — otherwise 409 with the reason."""
-    batch = health.get_batch(batch_id)
-    booking = health.book(batch, pipeline.get(data["trainee_id"], lock=True),
-                          details_confirmed=data["details_confirmed"],
-                          id_card_collected=data["id_card_collected"], payment=data["payment"])
-    db.session.commit()
-    return booking
+    return steps.book(batch_id, data["trainee_id"], details_confirmed=data["details_confirmed"],
+                      id_card_collected=data["id_card_collected"], payment=data["payment"])
 
 
 @blp.route("/exam-batches/<int:batch_id>/bookings/<int:trainee_id>", methods=["DELETE"])
@@ -105,8 +99,7 @@ def book(data, batch_id):
 @blp.response(204)
 def cancel_booking(batch_id, trainee_id):
     """Take a trainee off a batch before the exam (no paid place is lost)."""
-    health.cancel_booking(health.get_batch(batch_id), pipeline.get(trainee_id, lock=True))
-    db.session.commit()
+    steps.cancel_booking(batch_id, trainee_id)
 
 
 @blp.route("/exam-batches/<int:batch_id>/attendance", methods=["POST"])
@@ -115,11 +108,7 @@ def cancel_booking(batch_id, trainee_id):
 @blp.response(200, BookingSchema)
 def record_attendance(data, batch_id):
     """Record whether a booked trainee came to the exam (a no-show loses the paid place)."""
-    booking = health.record_attendance(health.get_batch(batch_id),
-                                       pipeline.get(data["trainee_id"], lock=True),
-                                       data["attended"])
-    db.session.commit()
-    return booking
+    return steps.record_attendance(batch_id, data["trainee_id"], data["attended"])
 
 
 # -------------------------------------------------------- certification lists (58到家认证)
@@ -139,9 +128,7 @@ def list_certification_lists():
 @blp.response(201, CertificationListSchema)
 def create_certification_list(data):
     """Start a certification list for the platform."""
-    cl = certification.create_list(data["platform_id"], data["notes"])
-    db.session.commit()
-    return cl
+    return steps.create_list(data["platform_id"], data["notes"])
 
 
 @blp.route("/certification-lists/<int:list_id>")
@@ -158,9 +145,7 @@ def get_certification_list(list_id):
 @blp.response(200, CertificationListSchema)
 def set_appointment(data, list_id):
     """Record the appointment: date, time and the teacher taking the group."""
-    cl = certification.set_appointment(certification.get_list(list_id), **data)
-    db.session.commit()
-    return cl
+    return steps.set_appointment(list_id, **data)
 
 
 @blp.route("/certification-lists/<int:list_id>/entries", methods=["POST"])
@@ -169,11 +154,7 @@ def set_appointment(data, list_id):
 @blp.response(201, EntrySchema)
 def add_entry(data, list_id):
     """List a trainee (409 "no valid health certificate", mobile registered/unchecked …)."""
-    entry = certification.add_entry(certification.get_list(list_id),
-                                    pipeline.get(data["trainee_id"], lock=True),
-                                    details_confirmed=data["details_confirmed"])
-    db.session.commit()
-    return entry
+    return steps.add_entry(list_id, data["trainee_id"], data["details_confirmed"])
 
 
 @blp.route("/certification-lists/<int:list_id>/entries/<int:trainee_id>", methods=["DELETE"])
@@ -181,9 +162,7 @@ def add_entry(data, list_id):
 @blp.response(204)
 def remove_entry(list_id, trainee_id):
     """Take a trainee off the list before her result is recorded."""
-    certification.remove_entry(certification.get_list(list_id),
-                               pipeline.get(trainee_id, lock=True))
-    db.session.commit()
+    steps.remove_entry(list_id, trainee_id)
 
 
 @blp.route("/certification-lists/<int:list_id>/results", methods=["POST"])
@@ -192,12 +171,9 @@ def remove_entry(list_id, trainee_id):
 @blp.response(200, EntrySchema)
 def record_result(data, list_id):
     """Record a trainee's result: certified (number, valid until) or failed with reason."""
-    entry = certification.record_result(
-        certification.get_list(list_id), pipeline.get(data["trainee_id"], lock=True),
-        certified=data["result"] == "certified", reason=data["reason"],
-        platform_number=data["platform_number"], certified_until=data["certified_until"])
-    db.session.commit()
-    return entry
+    return steps.record_result(list_id, data["trainee_id"], result=data["result"],
+                               reason=data["reason"], platform_number=data["platform_number"],
+                               certified_until=data["certified_until"])
 
 
 @blp.route("/certification-lists/<int:list_id>/export")
@@ -209,13 +185,7 @@ def record_result(data, list_id):
 def export_certification_list(args, list_id):
     """Export the list for the platform's contact: ID numbers masked, or in full with
     ``unmasked=true`` for a holder of the platform export permission (recorded)."""
-    cl = certification.get_list(list_id)
-    resp = exports.respond(certification.EXPORT_HEADERS,
-                           certification.export_rows(cl, exports.id_numbers(args["unmasked"])),
-                           args["format"], f"certification-list-{cl.id}")
-    certification.mark_exported(cl, args["format"], args["unmasked"])
-    db.session.commit()
-    return resp
+    return steps.export_list(list_id, args["format"], args["unmasked"])
 
 
 # ---------------------------------------------------------------- group interviews (群面会)
@@ -235,9 +205,7 @@ def list_interviews():
 @blp.response(201, InterviewSchema)
 def create_interview(data):
     """Record a group interview held by a partner company."""
-    interview = interviews.create(**data)
-    db.session.commit()
-    return interview
+    return steps.create_interview(**data)
 
 
 @blp.route("/group-interviews/<int:interview_id>")
@@ -254,10 +222,7 @@ def get_interview(interview_id):
 @blp.response(201, AttendeeSchema)
 def add_attendee(data, interview_id):
     """Put a trainee on the interview."""
-    attendee = interviews.add_attendee(interviews.get(interview_id),
-                                       pipeline.get(data["trainee_id"]))
-    db.session.commit()
-    return attendee
+    return steps.add_attendee(interview_id, data["trainee_id"])
 
 
 @blp.route("/group-interviews/<int:interview_id>/outcomes", methods=["POST"])
@@ -266,11 +231,7 @@ def add_attendee(data, interview_id):
 @blp.response(200, AttendeeSchema)
 def record_outcome(data, interview_id):
     """Record the partner's verdict on one attendee."""
-    attendee = interviews.record_outcome(interviews.get(interview_id),
-                                         pipeline.get(data["trainee_id"]), data["outcome"],
-                                         data["note"])
-    db.session.commit()
-    return attendee
+    return steps.record_outcome(interview_id, data["trainee_id"], data["outcome"], data["note"])
 
 
 # -------------------------------------------------------------------- internships (医院实习)
@@ -290,10 +251,7 @@ def list_internships():
 @blp.response(201, InternshipSchema)
 def choose_intern(data):
     """Choose a willing trainee with a valid health certificate for a hospital."""
-    chosen = internship.choose(pipeline.get(data["trainee_id"], lock=True), data["hospital_id"],
-                               data["willing"])
-    db.session.commit()
-    return chosen
+    return steps.choose_intern(data["trainee_id"], data["hospital_id"], data["willing"])
 
 
 @blp.route("/internships/check-ins-due")
@@ -313,19 +271,13 @@ def get_internship(internship_id):
     return internship.get(internship_id)
 
 
-def _internship_step(func, internship_id, **kwargs):
-    result = func(internship.get(internship_id), **kwargs)
-    db.session.commit()
-    return result
-
-
 @blp.route("/internships/<int:internship_id>/training", methods=["POST"])
 @roles(*MANAGERS)
 @blp.arguments(TrainingInSchema)
 @blp.response(200, InternshipSchema)
 def record_training(data, internship_id):
     """Record the extra training given before the hospital's interview."""
-    return _internship_step(internship.record_training, internship_id, **data)
+    return steps.record_training(internship_id, **data)
 
 
 @blp.route("/internships/<int:internship_id>/interview", methods=["POST"])
@@ -334,7 +286,7 @@ def record_training(data, internship_id):
 @blp.response(200, InternshipSchema)
 def record_hospital_interview(data, internship_id):
     """Record the hospital teacher's interview result."""
-    return _internship_step(internship.record_interview, internship_id, **data)
+    return steps.record_hospital_interview(internship_id, **data)
 
 
 @blp.route("/internships/<int:internship_id>/start", methods=["POST"])
@@ -343,7 +295,7 @@ def record_hospital_interview(data, internship_id):
 @blp.response(200, InternshipSchema)
 def start_internship(data, internship_id):
     """Start the internship period."""
-    return _internship_step(internship.start, internship_id, **data)
+    return steps.start_internship(internship_id, **data)
 
 
 @blp.route("/internships/<int:internship_id>/period", methods=["POST"])
@@ -353,7 +305,7 @@ def start_internship(data, internship_id):
 def change_internship_period(data, internship_id):
     """Change a running internship's period; its pending check-ins are re-planned. A stale
     ``version`` → 409."""
-    return _internship_step(internship.change_period, internship_id, **data)
+    return steps.change_internship_period(internship_id, **data)
 
 
 @blp.route("/internships/<int:internship_id>/check-ins", methods=["POST"])
@@ -365,7 +317,7 @@ def record_check_in(data, internship_id):
     follow-up due first. The same day's check-in sent again answers ``replayed: true``
     (``Idempotency-Key`` header for another key)."""
     key = request.headers.get("Idempotency-Key") or None
-    return _internship_step(internship.check_in, internship_id, idempotency_key=key, **data)
+    return steps.check_in(internship_id, idempotency_key=key, **data)
 
 
 @blp.route("/internships/<int:internship_id>/abandon", methods=["POST"])
@@ -374,7 +326,7 @@ def record_check_in(data, internship_id):
 @blp.response(200, InternshipSchema)
 def abandon_internship(data, internship_id):
     """She gives the internship up before completing it; pending check-ins are cancelled."""
-    return _internship_step(internship.abandon, internship_id, **data)
+    return steps.abandon_internship(internship_id, **data)
 
 
 @blp.route("/internships/<int:internship_id>/complete", methods=["POST"])
@@ -383,7 +335,7 @@ def abandon_internship(data, internship_id):
 @blp.response(200, InternshipSchema)
 def complete_internship(data, internship_id):
     """Record the end of the internship."""
-    return _internship_step(internship.complete, internship_id, **data)
+    return steps.complete_internship(internship_id, **data)
 
 
 @blp.route("/internships/<int:internship_id>/placement", methods=["POST"])
@@ -392,4 +344,4 @@ def complete_internship(data, internship_id):
 @blp.response(200, InternshipSchema)
 def place_intern(data, internship_id):
     """Record where the intern was placed in a job."""
-    return _internship_step(internship.place, internship_id, **data)
+    return steps.place_intern(internship_id, **data)

@@ -21,6 +21,7 @@ from ..extensions import db
 from ..messages import Msg
 from ..pagination import paginate
 from ..timeutil import SHANGHAI, utcnow
+from ..transactions import transactional
 from ..workcalendar import is_working_day
 from .models import RegistrationHandover
 
@@ -88,9 +89,10 @@ def sheet_imported(filename: str, created: int, actor_id: int | None = None,
     return row
 
 
+@transactional
 def no_sheet(day: dt.date | None, note: str, actor_id: int) -> RegistrationHandover:
     """The desk records that no sheet came on ``day`` (today or earlier), with the
-    reason; a day with an imported sheet already is 409."""
+    reason; a day with an imported sheet already is 409. A service step: one unit of work."""
     note = (note or "").strip()
     if not note:
         raise Invalid(fields={"note": [{"en": "Say why there is no sheet (e.g. no new "
@@ -112,7 +114,6 @@ def no_sheet(day: dt.date | None, note: str, actor_id: int) -> RegistrationHando
     db.session.flush()
     record("create", "registration_handover", row.id, f"{day}: no registration sheet",
            actor_id=actor_id)
-    db.session.commit()
     return row
 
 

@@ -1,6 +1,7 @@
 """Trainee pages: the list with the sheet upload, the import preview, the pipeline board and
-one trainee's page with the forms for her next step. Thin: the same service calls as the
-API; a refused step is flashed in Chinese and English."""
+one trainee's page with the forms for her next step. Thin: each form is read with
+:func:`core.webforms.parse_form` and handed to one service step (:mod:`.steps`, which
+commits, or rolls back when it refuses); a refusal is flashed in the page's language."""
 from __future__ import annotations
 
 import io
@@ -11,23 +12,13 @@ from marshmallow import ValidationError, fields
 
 from ..access import current_principal, roles
 from ..errors import DomainError, flatten_fields
-from ..extensions import db
 from ..i18n import reader_text
 from ..messages import bilingual
 from ..pagination import page_number
 from ..timeutil import business_today
 from ..webforms import parse_form
 from . import board as board_service
-from . import (
-    certification,
-    exports,
-    graduation,
-    handover,
-    health,
-    pipeline,
-    registration,
-    uploads,
-)
+from . import certification, exports, handover, health, pipeline, registration, steps, uploads
 from .blueprint import bp
 from .models import STAGES
 from .pipeline import MANAGERS, shown_id_number
@@ -44,8 +35,8 @@ from .schemas_stages import (
 
 
 def flash_error(exc: Exception) -> None:
-    """Roll back and show what was refused (field errors or the reason), in zh and en."""
-    db.session.rollback()
+    """Show what was refused (field errors or the reason) in the page's language; the
+    refused step has already rolled its writes back."""
     fields = exc.fields if isinstance(exc, DomainError) else flatten_fields(exc.messages)
     for field, msgs in (fields or {}).items():
         for m in msgs:
@@ -57,10 +48,10 @@ def flash_error(exc: Exception) -> None:
 
 
 def act(action, done: str, back: str):
-    """Run one step, commit and flash ``done``; a refusal is flashed. Redirects to ``back``."""
+    """Run ``action`` (read the form, call one service step, which commits) and flash
+    ``done``; a refusal is flashed. Redirects to ``back``."""
     try:
         action()
-        db.session.commit()
         flash(done)
     except (DomainError, ValidationError) as exc:
         flash_error(exc)
@@ -87,7 +78,6 @@ def no_sheet_today():
         note = parse_form(NoSheetSchema(only=("note",)))["note"]
         handover.no_sheet(handover.status()["day"], note, current_principal().id)
     except DomainError as exc:
-        db.session.rollback()
         flash_error(exc)
         return redirect(url_for("trainees.index"))
     flash(_("已登记今天没有学员登记表"))
@@ -120,8 +110,7 @@ def do_import():
     try:
         path = uploads.path_of(parse_form({"token": fields.String(load_default="")})["token"])
         with path.open("rb") as fh:
-            result = registration.import_sheet(fh, path.name)
-        db.session.commit()
+            result = steps.import_sheet(fh, path.name)
         path.unlink(missing_ok=True)
     except DomainError as exc:
         flash_error(exc)
@@ -138,14 +127,7 @@ def export(fmt):
     """Download the master list (学员名单) as XLSX or CSV."""
     if fmt not in exports.MIMETYPES:
         fmt = "xlsx"
-    from ..audit.service import record
-
-    unmasked = request.args.get("unmasked") == "1"
-    rows = list(exports.master_rows(exports.id_numbers(unmasked)))
-    resp = exports.respond(exports.MASTER_HEADERS, rows, fmt, "trainees")
-    record("export", "trainee", None, exports.summary("master list", fmt, unmasked, len(rows)))
-    db.session.commit()
-    return resp
+    return steps.export_master(fmt, request.args.get("unmasked") == "1", "trainees")
 
 
 @bp.get("/board")
@@ -179,8 +161,7 @@ def _back(trainee_id: int) -> str:
 @roles(*MANAGERS)
 def edit(trainee_id):
     """Correct her details (version-checked)."""
-    return act(lambda: pipeline.update(pipeline.get(trainee_id, lock=True),
-                                       parse_form(TraineeUpdateSchema())),
+    return act(lambda: steps.update_trainee(trainee_id, parse_form(TraineeUpdateSchema())),
                _("已保存"), _back(trainee_id))
 
 
@@ -191,8 +172,7 @@ def book(trainee_id):
     def run():
         form = BookingInSchema.from_dict({"batch_id": fields.Integer(required=True)})
         data = parse_form(form(exclude=("trainee_id",)), checkboxes=("details_confirmed",))
-        batch = health.get_batch(data.pop("batch_id"))
-        health.book(batch, pipeline.get(trainee_id, lock=True), **data)
+        steps.book(data.pop("batch_id"), trainee_id, **data)
     return act(run, _("已预约体检"), _back(trainee_id))
 
 
@@ -201,12 +181,8 @@ def book(trainee_id):
 def attendance(trainee_id):
     """Record whether she came to her booked exam."""
     def run():
-        trainee = pipeline.get(trainee_id, lock=True)
-        booking = next((b for b in trainee.bookings if b.attendance is None), None)
-        if booking is None:
-            raise DomainError(health.NOT_IN_BATCH, status=409)
         attended = parse_form(AttendanceInSchema(only=("attended",)))["attended"]
-        health.record_attendance(booking.batch, trainee, attended)
+        steps.record_own_attendance(trainee_id, attended)
     return act(run, _("已登记到检情况"), _back(trainee_id))
 
 
@@ -214,20 +190,21 @@ def attendance(trainee_id):
 @roles(*MANAGERS)
 def id_card(trainee_id):
     """Collect her original ID card, or return it (``returned_to`` given)."""
-    trainee = pipeline.get(trainee_id, lock=True)
+    pipeline.get(trainee_id)  # an unknown trainee is the 404 page, not a flash
     if "returned_to" in parse_form({"returned_to": fields.String()}):
-        return act(lambda: health.return_id_card(
-            trainee, parse_form(IdCardReturnSchema())["returned_to"]), _("已归还身份证"),
+        return act(lambda: steps.return_id_card(
+            trainee_id, parse_form(IdCardReturnSchema())["returned_to"]), _("已归还身份证"),
             _back(trainee_id))
-    return act(lambda: health.collect_id_card(trainee), _("已收取身份证原件"), _back(trainee_id))
+    return act(lambda: steps.collect_id_card(trainee_id), _("已收取身份证原件"),
+               _back(trainee_id))
 
 
 @bp.post("/<int:trainee_id>/exception")
 @roles("supervisor")
 def exception(trainee_id):
     """A supervisor records an exception: one more company-paid exam."""
-    return act(lambda: health.grant_exception(pipeline.get(trainee_id, lock=True),
-                                              parse_form(ExceptionInSchema())["reason"]),
+    return act(lambda: steps.grant_exception(trainee_id,
+                                             parse_form(ExceptionInSchema())["reason"]),
                _("已记录特批"), _back(trainee_id))
 
 
@@ -235,13 +212,13 @@ def exception(trainee_id):
 @roles(*MANAGERS)
 def certificate(trainee_id):
     """Record her health certificate received, or (``handover``) handed to her."""
-    trainee = pipeline.get(trainee_id, lock=True)
+    pipeline.get(trainee_id)  # an unknown trainee is the 404 page, not a flash
     if parse_form({"handover": fields.Boolean(load_default=False)})["handover"]:
-        return act(lambda: health.hand_over_certificate(trainee), _("已发放健康证"),
+        return act(lambda: steps.hand_over_certificate(trainee_id), _("已发放健康证"),
                    _back(trainee_id))
 
     def run():
-        health.receive_certificate(trainee, **parse_form(CertificateInSchema()))
+        steps.receive_certificate(trainee_id, **parse_form(CertificateInSchema()))
     return act(run, _("已登记健康证"), _back(trainee_id))
 
 
@@ -249,8 +226,8 @@ def certificate(trainee_id):
 @roles(*MANAGERS)
 def mobile_check(trainee_id):
     """Record whether her mobile was ever registered on 58同城."""
-    return act(lambda: certification.check_mobile(
-        pipeline.get(trainee_id, lock=True), parse_form(MobileCheckInSchema())["registered"]),
+    return act(lambda: steps.check_mobile(
+        trainee_id, parse_form(MobileCheckInSchema())["registered"]),
                _("已记录手机号核查"), _back(trainee_id))
 
 
@@ -261,10 +238,7 @@ def put_on_list(trainee_id):
     def run():
         form = EntryInSchema.from_dict({"list_id": fields.Integer(load_default=None)})
         data = parse_form(form(exclude=("trainee_id",)), checkboxes=("details_confirmed",))
-        cl = (certification.get_list(data["list_id"]) if data["list_id"]
-              else certification.create_list())
-        certification.add_entry(cl, pipeline.get(trainee_id, lock=True),
-                                details_confirmed=data["details_confirmed"])
+        steps.put_on_list(trainee_id, data["list_id"], data["details_confirmed"])
     return act(run, _("已列入58认证名单"), _back(trainee_id))
 
 
@@ -272,5 +246,4 @@ def put_on_list(trainee_id):
 @roles(*MANAGERS)
 def graduate(trainee_id):
     """Turn her into a worker in one step."""
-    return act(lambda: graduation.graduate(pipeline.get(trainee_id, lock=True)),
-               _("已转为阿姨"), _back(trainee_id))
+    return act(lambda: steps.graduate(trainee_id), _("已转为阿姨"), _back(trainee_id))

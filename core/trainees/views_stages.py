@@ -1,5 +1,7 @@
 """Pages of the pipeline's stages: exam batches and the pickup list (体检、领证), ID cards
-held, certification lists (58到家认证), group interviews (群面会) and internships (医院实习)."""
+held, certification lists (58到家认证), group interviews (群面会) and internships (医院实习).
+Each form is read with :func:`core.webforms.parse_form` and handed to one service step
+(:mod:`.steps`, which commits, or rolls back when it refuses)."""
 from __future__ import annotations
 
 from flask import redirect, render_template, request, url_for
@@ -10,7 +12,7 @@ from ..access import roles
 from ..partners.service import options as partner_options
 from ..timeutil import business_today
 from ..webforms import parse_form
-from . import certification, exports, health, internship, interviews, pipeline
+from . import certification, exports, health, internship, interviews, steps
 from .blueprint import bp
 from .interviews import OUTCOMES
 from .models import INTERNSHIP_STATES
@@ -45,8 +47,8 @@ def create_batch():
 
     def run():
         data = parse_form(ExamBatchInSchema())
-        holder["batch"] = health.create_batch(data["exam_date"], data["hospital_id"],
-                                              data["notes"])
+        holder["batch"] = steps.create_batch(data["exam_date"], data["hospital_id"],
+                                             data["notes"])
     resp = act(run, _("已创建体检批次"), url_for("trainees.batches"))
     if "batch" in holder:
         return redirect(url_for("trainees.batch", batch_id=holder["batch"].id))
@@ -65,9 +67,8 @@ def batch(batch_id):
 @roles(*MANAGERS)
 def batch_attendance(batch_id, trainee_id):
     """Record attendance from the batch page."""
-    return act(lambda: health.record_attendance(
-        health.get_batch(batch_id), pipeline.get(trainee_id, lock=True),
-        parse_form(AttendanceInSchema(only=("attended",)))["attended"]),
+    return act(lambda: steps.record_attendance(
+        batch_id, trainee_id, parse_form(AttendanceInSchema(only=("attended",)))["attended"]),
                _("已登记到检情况"), url_for("trainees.batch", batch_id=batch_id))
 
 
@@ -102,7 +103,7 @@ def create_cert_list():
 
     def run():
         data = parse_form(CertificationListInSchema(only=("platform_id",)))
-        holder["cl"] = certification.create_list(data["platform_id"])
+        holder["cl"] = steps.create_list(data["platform_id"])
     resp = act(run, _("已创建名单"), url_for("trainees.cert_lists"))
     if "cl" in holder:
         return redirect(url_for("trainees.cert_list", list_id=holder["cl"].id))
@@ -122,8 +123,7 @@ def cert_list(list_id):
 def cert_appointment(list_id):
     """Record the appointment: date, time, teacher."""
     def run():
-        certification.set_appointment(certification.get_list(list_id),
-                                      **parse_form(AppointmentInSchema()))
+        steps.set_appointment(list_id, **parse_form(AppointmentInSchema()))
     return act(run, _("已登记预约"), url_for("trainees.cert_list", list_id=list_id))
 
 
@@ -132,10 +132,8 @@ def cert_appointment(list_id):
 def cert_result(list_id, trainee_id):
     """Record one trainee's result."""
     def run():
-        data = parse_form(ResultInSchema(exclude=("trainee_id",)))
-        certification.record_result(
-            certification.get_list(list_id), pipeline.get(trainee_id, lock=True),
-            certified=data.pop("result") == "certified", **data)
+        steps.record_result(list_id, trainee_id,
+                            **parse_form(ResultInSchema(exclude=("trainee_id",))))
     return act(run, _("已登记认证结果"), url_for("trainees.cert_list", list_id=list_id))
 
 
@@ -143,17 +141,8 @@ def cert_result(list_id, trainee_id):
 @roles(*MANAGERS)
 def cert_export(list_id, fmt):
     """Download the list for the platform's contact, exactly as on record."""
-    from ..extensions import db
-
-    cl = certification.get_list(list_id)
     fmt = fmt if fmt in exports.MIMETYPES else "xlsx"
-    unmasked = request.args.get("unmasked") == "1"
-    resp = exports.respond(certification.EXPORT_HEADERS,
-                           certification.export_rows(cl, exports.id_numbers(unmasked)), fmt,
-                           f"certification-list-{cl.id}")
-    certification.mark_exported(cl, fmt, unmasked)
-    db.session.commit()
-    return resp
+    return steps.export_list(list_id, fmt, request.args.get("unmasked") == "1")
 
 
 @bp.get("/interviews")
@@ -168,7 +157,7 @@ def interview_list():
 @roles(*MANAGERS)
 def create_interview():
     """Record a group interview."""
-    return act(lambda: interviews.create(**parse_form(InterviewInSchema())),
+    return act(lambda: steps.create_interview(**parse_form(InterviewInSchema())),
                _("已创建群面会"), url_for("trainees.interview_list"))
 
 
@@ -176,16 +165,15 @@ def create_interview():
 @roles(*MANAGERS)
 def interview_attendee(interview_id):
     """Add an attendee (by trainee number), or record her outcome."""
-    interview = interviews.get(interview_id)
+    interviews.get(interview_id)  # an unknown interview is the 404 page, not a flash
     back = url_for("trainees.interview_list")
     if "outcome" in parse_form({"outcome": fields.String()}):
         def outcome():
             data = parse_form(OutcomeInSchema())
-            interviews.record_outcome(interview, pipeline.get(data["trainee_id"]),
-                                      data["outcome"], data["note"])
+            steps.record_outcome(interview_id, data["trainee_id"], data["outcome"], data["note"])
         return act(outcome, _("已登记结果"), back)
-    return act(lambda: interviews.add_attendee(
-        interview, pipeline.get(parse_form(OutcomeInSchema(only=("trainee_id",)))["trainee_id"])),
+    return act(lambda: steps.add_attendee(
+        interview_id, parse_form(OutcomeInSchema(only=("trainee_id",)))["trainee_id"]),
         _("已加入"), back)
 
 
@@ -205,8 +193,7 @@ def choose_intern():
     """Choose a willing trainee for a hospital internship."""
     def run():
         data = parse_form(InternshipInSchema(), checkboxes=("willing",))
-        internship.choose(pipeline.get(data["trainee_id"], lock=True), data["hospital_id"],
-                          data["willing"])
+        steps.choose_intern(data["trainee_id"], data["hospital_id"], data["willing"])
     return act(run, _("已选定实习学员"), url_for("trainees.internships"))
 
 
@@ -222,34 +209,34 @@ def internship_step(internship_id, step):
     def note(limit: int, **kwargs):
         return fields.String(validate=validate.Length(max=limit), **kwargs)
 
-    #: each step's form (the names its template posts) and what it does with it
-    steps = {
+    #: each step's form (the names its template posts) and the service step it calls
+    forms = {
         "training": ({"on": on, "note": note(4000, load_default="")},
-                     lambda i, f: internship.record_training(i, f["on"], f["note"] or "—")),
+                     lambda i, f: steps.record_training(i, f["on"], f["note"] or "—")),
         "interview": ({"on": on, "accepted": fields.Boolean(required=True),
                        "note": note(255, load_default="")},
-                      lambda i, f: internship.record_interview(i, f["on"], f["accepted"],
-                                                               f["note"])),
+                      lambda i, f: steps.record_hospital_interview(i, f["on"], f["accepted"],
+                                                                   f["note"])),
         "start": ({"on": on, "end_on": end_on},
-                  lambda i, f: internship.start(i, f["on"], f["end_on"])),
+                  lambda i, f: steps.start_internship(i, f["on"], f["end_on"])),
         "check-in": ({"on": on, "channel": fields.String(
                           load_default="message", validate=validate.OneOf(["message", "phone"])),
                       "note": note(500, load_default="")},
-                     lambda i, f: internship.check_in(i, f["on"], f["channel"], f["note"])),
+                     lambda i, f: steps.check_in(i, f["on"], f["channel"], f["note"])),
         "period": ({"on": on, "end_on": end_on, "version": fields.Integer(required=True)},
-                   lambda i, f: internship.change_period(i, f["on"], f["end_on"],
-                                                         f["version"])),
+                   lambda i, f: steps.change_internship_period(i, f["on"], f["end_on"],
+                                                               f["version"])),
         "complete": ({"on": on, "note": note(255, load_default="")},
-                     lambda i, f: internship.complete(i, f["on"], f["note"])),
+                     lambda i, f: steps.complete_internship(i, f["on"], f["note"])),
         "abandon": ({"on": on, "note": note(255, load_default="")},
-                    lambda i, f: internship.abandon(i, f["on"], f["note"])),
+                    lambda i, f: steps.abandon_internship(i, f["on"], f["note"])),
         "placement": ({"on": on, "note": note(255, load_default="")},
-                      lambda i, f: internship.place(i, f["note"] or "—", f["on"])),
+                      lambda i, f: steps.place_intern(i, f["note"] or "—", f["on"])),
     }
-    if step not in steps:
+    if step not in forms:
         from ..errors import NotFound
 
         raise NotFound()
-    argmap, run = steps[step]
-    return act(lambda: run(internship.get(internship_id), parse_form(argmap)), _("已保存"),
+    argmap, run = forms[step]
+    return act(lambda: run(internship_id, parse_form(argmap)), _("已保存"),
                url_for("trainees.internships"))
