@@ -9,6 +9,7 @@ from ..access import current_principal, roles
 from ..errors import DomainError, Invalid
 from ..extensions import db
 from ..inputs import load as load_checked
+from ..webforms import parse_form
 from . import checks, destruction, disclosure, forms
 from .blueprint import bp
 from .models import CONFIDENTIALITY, Customer
@@ -28,8 +29,8 @@ def _args(schema, errors: dict) -> dict:
         return load_checked(schema, {})
 
 
-def _flash_errors(exc: Exception) -> None:
-    db.session.rollback()
+def _flash_errors(exc: DomainError) -> None:
+    """Flash a refusal (the step, refused, has already rolled back)."""
     for messages in forms.errors_of(exc).values():
         for m in messages:
             flash(m["zh"] + " " + m["en"], "error")
@@ -66,10 +67,10 @@ def file_duties():
 def complete_duty(duty_id):
     """Mark a duty done (with an optional note)."""
     try:
-        data = FileNoteInSchema().load({"note": request.form.get("note", "")})
+        data = parse_form(FileNoteInSchema())
         checks.complete(duty_id, current_principal(), data["note"])
         flash(_("任务已完成"))
-    except (ValidationError, DomainError) as exc:
+    except DomainError as exc:
         _flash_errors(exc)
     return redirect(url_for("customers.file_duties"))
 
@@ -93,11 +94,12 @@ def unchecked():
 def check_file(customer_id):
     """Record a re-check of the file today; back to where the button was."""
     try:
-        data = FileNoteInSchema().load({"note": request.form.get("note", "")})
+        data = parse_form(FileNoteInSchema())
         checks.mark_checked(customer_id, current_principal(), data["note"])
         flash(_("档案已核定"))
-    except (ValidationError, DomainError) as exc:
+    except DomainError as exc:
         _flash_errors(exc)
+    # where the button was: only the word "file" (this file's page) is looked at
     back = request.form.get("next")
     if back != "file":
         return redirect(url_for("customers.unchecked"))
@@ -151,11 +153,10 @@ def propose_destruction(customer_id):
     """Propose destroying the file from its page."""
     actor = current_principal()
     try:
-        data = DestructionInSchema().load({"reason": request.form.get("reason", ""),
-                                           "note": request.form.get("note", "")})
+        data = parse_form(DestructionInSchema())
         destruction.propose(customer_id, actor, data["reason"], data["note"])
         flash(_("销毁申请已提交，等待两名主管或管理员审批"))
-    except (ValidationError, DomainError) as exc:
+    except DomainError as exc:
         _flash_errors(exc)
     return redirect(url_for("customers.detail", customer_id=customer_id) + "#destruction")
 
@@ -164,13 +165,15 @@ def _decide(action, proposal_id, message: str, with_note: bool):
     actor = current_principal()
     try:
         if with_note:
-            data = DecisionInSchema().load({"note": request.form.get("note", "")})
+            data = parse_form(DecisionInSchema())
             action(proposal_id, actor, data["note"])
         else:
             action(proposal_id, actor)
         flash(message)
-    except (ValidationError, DomainError) as exc:
+    except DomainError as exc:
         _flash_errors(exc)
+    # where the button was: a file number (digits only) → that file's page, else the
+    # queue with its state filter; both are built by url_for, never taken as a URL
     back = request.form.get("next", "")
     if back.isdigit():  # from the file's own page
         return redirect(url_for("customers.detail", customer_id=int(back)) + "#destruction")
