@@ -70,6 +70,7 @@ def index():
 def create():
     """The new-customer form, with one address inline."""
     form, errors = {"confidentiality": "normal"}, {}
+    # a plain read: only a new-order form's local path passes _order_form_back, else None
     back = _order_form_back(request.values.get("next"))
     if request.method == "GET" and request.args.get("q"):  # typed into the order form's picker
         typed = request.args["q"].strip()

@@ -3,7 +3,7 @@ re-checked this quarter, and the destruction proposals (档案销毁) for the ap
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from marshmallow import EXCLUDE, ValidationError
+from marshmallow import EXCLUDE, ValidationError, fields
 
 from ..access import current_principal, roles
 from ..errors import DomainError, Invalid
@@ -18,6 +18,11 @@ from .models_checks import DUTY_KINDS
 from .schemas_access import DecisionInSchema, DestructionInSchema, DestructionQuerySchema
 from .schemas_checks import DUTY_STATES, DutyQuerySchema, FileNoteInSchema, UncheckedQuerySchema
 from .views import LABELS
+
+#: where a button sends the person back to, read with the form (before the step): ``next``
+#: is "file" (this file's page) or a file's number, ``state`` the queue's filter; each is
+#: only compared or handed to url_for, never taken as a URL
+_BACK = {"next": fields.String(load_default=""), "state": fields.String(load_default="")}
 
 
 def _args(schema, errors: dict) -> dict:
@@ -93,14 +98,13 @@ def unchecked():
 @roles(*checks.DUTY_ROLES)
 def check_file(customer_id):
     """Record a re-check of the file today; back to where the button was."""
+    back = parse_form(_BACK)["next"]
     try:
         data = parse_form(FileNoteInSchema())
         checks.mark_checked(customer_id, current_principal(), data["note"])
         flash(_("档案已核定"))
     except DomainError as exc:
         _flash_errors(exc)
-    # where the button was: only the word "file" (this file's page) is looked at
-    back = request.form.get("next")
     if back != "file":
         return redirect(url_for("customers.unchecked"))
     return redirect(url_for("customers.detail", customer_id=customer_id))
@@ -163,6 +167,7 @@ def propose_destruction(customer_id):
 
 def _decide(action, proposal_id, message: str, with_note: bool):
     actor = current_principal()
+    back = parse_form(_BACK)
     try:
         if with_note:
             data = parse_form(DecisionInSchema())
@@ -172,12 +177,10 @@ def _decide(action, proposal_id, message: str, with_note: bool):
         flash(message)
     except DomainError as exc:
         _flash_errors(exc)
-    # where the button was: a file number (digits only) → that file's page, else the
-    # queue with its state filter; both are built by url_for, never taken as a URL
-    back = request.form.get("next", "")
-    if back.isdigit():  # from the file's own page
-        return redirect(url_for("customers.detail", customer_id=int(back)) + "#destruction")
-    return redirect(url_for("customers.destructions", state=request.form.get("state", "")))
+    if back["next"].isdigit():  # from the file's own page
+        return redirect(url_for("customers.detail", customer_id=int(back["next"]))
+                        + "#destruction")
+    return redirect(url_for("customers.destructions", state=back["state"]))
 
 
 @bp.post("/destructions/<int:proposal_id>/approve")
