@@ -5,7 +5,6 @@ number masked. Top-secret files open to supervisors and admins only.
 """
 
 from ..access import current_principal, roles
-from ..extensions import db
 from . import disclosure, history, service
 from .blueprint import blp
 from .schemas import (
@@ -47,7 +46,6 @@ def create_customer(data):
     """Open a customer file, optionally with addresses (a mobile already on file → 409)."""
     actor = current_principal()
     customer = service.create_customer(data, actor)
-    db.session.commit()
     return _after_change(customer, actor)
 
 
@@ -100,9 +98,7 @@ def _after_change(customer, actor):
 def update_customer(data, customer_id):
     """Change a customer file; send the ``version`` you read (stale → 409, reload)."""
     actor = current_principal()
-    customer = service.open_customer(customer_id, actor, purpose="change")
-    service.update_customer(customer, data, actor)
-    db.session.commit()
+    customer = service.change_customer(customer_id, data, actor)
     return _after_change(customer, actor)
 
 
@@ -113,9 +109,7 @@ def update_customer(data, customer_id):
 def add_address(data, customer_id):
     """Add an address; the first one, or one sent with ``is_default``, becomes the default."""
     actor = current_principal()
-    customer = service.open_customer(customer_id, actor, purpose="change")
-    address = service.add_address(customer, data, actor)
-    db.session.commit()
+    address = service.add_customer_address(customer_id, data, actor)
     return disclosure.address_view(address)
 
 
@@ -126,9 +120,7 @@ def add_address(data, customer_id):
 def update_address(data, customer_id, address_id):
     """Change an address; send the address ``version`` you read (stale → 409)."""
     actor = current_principal()
-    customer = service.open_customer(customer_id, actor, purpose="change")
-    address = service.update_address(customer, address_id, data, actor)
-    db.session.commit()
+    address = service.change_address(customer_id, address_id, data, actor)
     return disclosure.address_view(address)
 
 
@@ -138,6 +130,4 @@ def update_address(data, customer_id, address_id):
 def delete_address(customer_id, address_id):
     """Remove an address (if it was the default, the oldest remaining one becomes default)."""
     actor = current_principal()
-    customer = service.open_customer(customer_id, actor, purpose="change")
-    service.delete_address(customer, address_id, actor)
-    db.session.commit()
+    service.remove_address(customer_id, address_id, actor)

@@ -23,6 +23,7 @@ from ..extensions import db
 from ..messages import Msg
 from ..pagination import apply_sort, paginate
 from ..timeutil import business_today, utcnow
+from ..transactions import commit, transactional
 from . import disclosure, service
 from .models import Customer
 from .models_access import Destruction
@@ -70,8 +71,8 @@ def ensure_duties(today: dt.date | None = None) -> list[FileDuty]:
             made.append(duty)
         except IntegrityError:
             pass  # another worker opened it
-    if made:
-        db.session.commit()
+    if made:  # only when a duty was opened: a look at the page commits nothing else
+        commit()
     return made
 
 
@@ -127,6 +128,7 @@ def file_checks(customer_id: int, limit: int = 5) -> list[FileCheck]:
         FileCheck.checked_at.desc(), FileCheck.id.desc()).limit(limit)))
 
 
+@transactional
 def mark_checked(customer_id: int, actor: User, note: str = "") -> FileCheck:
     """Record that ``actor`` re-checked (核定) the file today. It must open to her: a
     closed file is refused (403 ``grant_required``) and the refusal recorded."""
@@ -140,7 +142,6 @@ def mark_checked(customer_id: int, actor: User, note: str = "") -> FileCheck:
     db.session.flush()
     record("file_checked", "customer", customer.id, f"customer file re-checked (#{row.id})",
            actor_id=actor.id)
-    db.session.commit()
     return row
 
 
@@ -152,6 +153,7 @@ def get_duty(duty_id: int) -> FileDuty:
     return duty
 
 
+@transactional
 def complete(duty_id: int, actor: User, note: str = "") -> FileDuty:
     """Mark a duty done by ``actor``. 409 when it is done already, its period has not
     begun, or (the quarter's) files of that quarter are left unchecked."""
@@ -171,7 +173,6 @@ def complete(duty_id: int, actor: User, note: str = "") -> FileDuty:
     duty.done_at, duty.done_by_id, duty.note = utcnow(), actor.id, note
     record("duty_done", "customer_file_duty", duty.id,
            f"{duty.kind} file duty from {duty.period_start.isoformat()} done", actor_id=actor.id)
-    db.session.commit()
     return duty
 
 

@@ -31,6 +31,7 @@ from ..extensions import db
 from ..messages import Msg, bilingual
 from ..pagination import apply_sort, paginate
 from ..timeutil import utcnow
+from ..transactions import transactional
 from .models import Customer, CustomerAddress
 from .models_access import AccessRequest, Destruction, DestructionApproval
 
@@ -87,6 +88,7 @@ def latest(customer_id: int) -> Destruction | None:
         Destruction.customer_id == customer_id).order_by(Destruction.id.desc()).limit(1)).first()
 
 
+@transactional
 def propose(customer_id: int, actor: User, reason: str, note: str = "") -> Destruction:
     """Propose destroying a file (``reason``: obsolete / customer_request). 404 for no
     such file; 409 when one is pending, the file is destroyed, or her orders are open."""
@@ -106,7 +108,6 @@ def propose(customer_id: int, actor: User, reason: str, note: str = "") -> Destr
     db.session.flush()
     record("destruction_proposed", ENTITY, customer.id,
            f"destruction #{row.id} proposed ({reason})", actor_id=actor.id)
-    db.session.commit()
     return row
 
 
@@ -119,6 +120,7 @@ def _check_no_open_orders(customer: Customer) -> None:
         raise Conflict(ORDERS_OPEN, code="orders_open")
 
 
+@transactional
 def approve(proposal_id: int, actor: User) -> Destruction:
     """Approve a proposal (never one's own, once per person); the approval that makes
     :data:`REQUIRED_APPROVALS` destroys the file in the same transaction."""
@@ -145,10 +147,10 @@ def approve(proposal_id: int, actor: User) -> Destruction:
                f"customer file destroyed: destruction #{row.id} ({row.reason}), approved by "
                f"users {', '.join(str(a.approver_id) for a in row.approvals)}",
                actor_id=actor.id)
-    db.session.commit()
     return row
 
 
+@transactional
 def cancel(proposal_id: int, actor: User) -> Destruction:
     """Cancel a pending proposal (the proposer or an admin)."""
     row = get_proposal(proposal_id)
@@ -159,10 +161,10 @@ def cancel(proposal_id: int, actor: User) -> Destruction:
     row.state = "cancelled"
     record("destruction_cancelled", ENTITY, row.customer_id,
            f"destruction #{row.id} cancelled", actor_id=actor.id)
-    db.session.commit()
     return row
 
 
+@transactional
 def refuse(proposal_id: int, actor: User, note: str = "") -> Destruction:
     """Refuse a pending proposal (a supervisor or admin other than the proposer): it ends,
     the file stays, and the refusal is recorded with who refused it."""
@@ -176,7 +178,6 @@ def refuse(proposal_id: int, actor: User, note: str = "") -> Destruction:
     row.state, row.refused_by_id, row.refusal_note = "refused", actor.id, note
     record("destruction_refused", ENTITY, row.customer_id,
            f"destruction #{row.id} refused", actor_id=actor.id)
-    db.session.commit()
     return row
 
 

@@ -1,51 +1,57 @@
-"""The customer pages' forms: posted fields → the API's input shape, and errors back.
+"""The customer pages' forms: the API's schemas shaped for what a browser posts, and
+errors back.
 
-Pages load the very schemas the API loads; this module only renames. A form's flat
-fields (``address_district``) become the schema's nested ones (``addresses[0].district``),
-and a schema's error keys (``addresses.0.district``) go back next to the form's field.
+Pages load the very schemas the API loads (through :func:`core.webforms.parse_form`);
+this module only adapts them to the forms. The create form's inline address is typed as
+flat fields (``address_district``) and loaded as the schema's nested one
+(``addresses[0].district``); the edit form posts a blank choice for "none" and shows the
+mobile masked to those who may not see it whole. A schema's error keys
+(``addresses.0.district``) go back next to the form's field.
 """
 from __future__ import annotations
 
-from marshmallow import ValidationError
+from marshmallow import ValidationError, pre_load
 
 from ..errors import DomainError, flatten_fields
 from ..messages import bilingual
+from .schemas import CustomerCreateSchema, CustomerUpdateSchema, Text
 
-CUSTOMER_FIELDS = ("name", "mobile", "confidentiality", "lead_source", "household_notes")
-EDIT_FIELDS = CUSTOMER_FIELDS + ("status", "deactivation_reason", "deactivation_note")
-ADDRESS_FIELDS = ("label", "district", "detail", "latitude", "longitude")
+ADDRESS_FIELDS = ("label", "district", "detail")
 _OPTIONAL_CHOICES = ("lead_source", "deactivation_reason")
 
 
-def _blank_to_none(values: dict) -> dict:
-    return {k: (None if k in _OPTIONAL_CHOICES and v == "" else v) for k, v in values.items()}
+class CustomerCreateForm(CustomerCreateSchema):
+    """:class:`CustomerCreateSchema` with one inline address typed as ``address_label``,
+    ``address_district`` and ``address_detail`` (taken when a district or a street is
+    typed; loaded, and refused, by the API's address schema)."""
+
+    address_label = Text()
+    address_district = Text()
+    address_detail = Text()
+
+    @pre_load
+    def _inline_address(self, data, **kwargs):
+        data = dict(data)
+        address = {f: data.pop(f"address_{f}", "") for f in ADDRESS_FIELDS}
+        if address["district"] or address["detail"]:
+            data["addresses"] = [address]
+        return data
 
 
-def create_input(form) -> dict:
-    """A create form → :class:`CustomerCreateSchema` input (one inline address, if typed)."""
-    data = _blank_to_none({f: form.get(f, "") for f in CUSTOMER_FIELDS})
-    address = {f: form.get(f"address_{f}", "").strip() for f in ("label", "district", "detail")}
-    if address["district"] or address["detail"]:
-        data["addresses"] = [address]
-    return data
+class CustomerEditForm(CustomerUpdateSchema):
+    """:class:`CustomerUpdateSchema` as the edit form posts it: a blank lead source or
+    deactivation reason is none, and a mobile shown masked (``138****5678``) is left as
+    it is."""
 
-
-def edit_input(form) -> dict:
-    """An edit form → :class:`CustomerUpdateSchema` input (every field, plus the version)."""
-    data = _blank_to_none({f: form.get(f, "") for f in EDIT_FIELDS})
-    data["version"] = form.get("version", "")
-    if data.get("mobile") and "*" in data["mobile"]:  # shown masked: left as it is
-        data.pop("mobile")
-    return data
-
-
-def address_input(form) -> dict:
-    """An address form → :class:`CustomerAddressInSchema` input (blank coordinates → none)."""
-    data = {f: form.get(f, "") for f in ADDRESS_FIELDS}
-    for f in ("latitude", "longitude"):
-        data[f] = data[f].strip() or None
-    data["is_default"] = bool(form.get("is_default"))
-    return data
+    @pre_load
+    def _as_posted(self, data, **kwargs):
+        data = dict(data)
+        for field in _OPTIONAL_CHOICES:
+            if data.get(field) == "":
+                data[field] = None
+        if "*" in (data.get("mobile") or ""):
+            data.pop("mobile")
+        return data
 
 
 def errors_of(exc: Exception, address_prefix: str = "address_") -> dict:

@@ -3,7 +3,8 @@
 request → approve / refuse → a grant that ends by itself at ``expires_at``; the approver
 may revoke it earlier, the requester may withdraw a pending request. Each step is one
 audit event (kind ``grant``) naming the approver, the reason and the expiry. The service
-owns the transaction: each function commits its own change and audit row.
+owns the transaction: each change is a step (``@transactional``) that commits its
+change and audit row when it returns and rolls both back when it is refused.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from ..extensions import db
 from ..messages import Msg, bilingual
 from ..pagination import apply_sort, paginate
 from ..timeutil import utcnow
+from ..transactions import transactional
 from . import disclosure
 from .models import Customer
 from .models_access import AccessRequest
@@ -70,6 +72,7 @@ def check_may_see(row: AccessRequest, actor: User) -> None:
         raise NotFound(NO_REQUEST)
 
 
+@transactional
 def ask(customer_id: int, actor: User, reason: str, hours: int) -> AccessRequest:
     """Ask to read a confidential or top-secret file for ``hours`` (422 for a file that
     needs no request or a time over the policy; 409 when already open or asked)."""
@@ -96,7 +99,6 @@ def ask(customer_id: int, actor: User, reason: str, hours: int) -> AccessRequest
     record("grant_request", ENTITY, customer.id, f"access request #{row.id} for {hours} h",
            {"request": [None, row.id], "reason": [None, reason], "hours": [None, hours]},
            actor_id=actor.id)
-    db.session.commit()
     return row
 
 
@@ -107,6 +109,7 @@ def _may_decide(row: AccessRequest, actor: User) -> None:
         raise Forbidden(NOT_APPROVER, code="not_approver")
 
 
+@transactional
 def approve(request_id: int, actor: User, note: str = "") -> AccessRequest:
     """Approve: the grant runs from now for the hours asked."""
     row = get_request(request_id)
@@ -124,11 +127,11 @@ def approve(request_id: int, actor: User, note: str = "") -> AccessRequest:
            {"request": [None, row.id], "requester_id": [None, row.requester_id],
             "reason": [None, row.reason], "expires_at": [None, row.expires_at.isoformat()],
             "note": [None, note or None]}, actor_id=actor.id)
-    db.session.commit()
     disclosure.forget_grants()
     return row
 
 
+@transactional
 def refuse(request_id: int, actor: User, note: str = "") -> AccessRequest:
     """Refuse a pending request."""
     row = get_request(request_id)
@@ -140,10 +143,10 @@ def refuse(request_id: int, actor: User, note: str = "") -> AccessRequest:
     record("grant_refused", ENTITY, row.customer_id, f"access request #{row.id} refused",
            {"request": [None, row.id], "requester_id": [None, row.requester_id],
             "note": [None, note or None]}, actor_id=actor.id)
-    db.session.commit()
     return row
 
 
+@transactional
 def revoke(request_id: int, actor: User) -> AccessRequest:
     """End a grant in force before its time (an approver of its level)."""
     row = get_request(request_id)
@@ -155,11 +158,11 @@ def revoke(request_id: int, actor: User) -> AccessRequest:
     record("grant_revoked", ENTITY, row.customer_id, f"access grant #{row.id} revoked",
            {"request": [None, row.id], "requester_id": [None, row.requester_id]},
            actor_id=actor.id)
-    db.session.commit()
     disclosure.forget_grants()
     return row
 
 
+@transactional
 def withdraw(request_id: int, actor: User) -> AccessRequest:
     """The requester withdraws a pending request."""
     row = get_request(request_id)
@@ -170,7 +173,6 @@ def withdraw(request_id: int, actor: User) -> AccessRequest:
     row.state = "withdrawn"
     record("grant_withdrawn", ENTITY, row.customer_id, f"access request #{row.id} withdrawn",
            {"request": [None, row.id]}, actor_id=actor.id)
-    db.session.commit()
     return row
 
 

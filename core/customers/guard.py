@@ -15,6 +15,7 @@ from sqlalchemy import orm
 
 from ..audit.service import record
 from ..extensions import db
+from ..transactions import commit
 from . import disclosure
 from .models import Customer
 
@@ -79,7 +80,7 @@ def guard():
                "customer", customer.id,
                f"{customer.confidentiality} customer: {request.method} {endpoint}"
                + (" (customer data withheld)" if withheld else " refused"), actor_id=user.id)
-        db.session.commit()
+        commit()  # the refusal stays on record whatever the view does next
         if withheld:
             return None
         if reading and not request.path.startswith("/api/"):
@@ -91,6 +92,6 @@ def guard():
         record("read", "customer", customer.id,
                f"{customer.confidentiality} customer data read: {endpoint}"
                + (" under a grant" if seen.granted else ""), actor_id=user.id)
-        db.session.commit()
+        commit()  # the read stays on record whatever the view does next
 
     return None

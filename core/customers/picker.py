@@ -19,6 +19,7 @@ import sqlalchemy as sa
 
 from ..audit.service import record
 from ..extensions import db
+from ..transactions import commit
 from . import disclosure
 from .models import Customer
 from .service import ENTITY, _masked_query, _mobile_digits, contains_text
@@ -53,7 +54,7 @@ def pick(user, q: str | None, limit: int = LIMIT) -> list[dict]:
         column, needle = Customer.mobile, digits
         record("search", ENTITY, None, "customers searched by phone digits (picker)",
                {"q": [None, _masked_query(digits)]}, actor_id=user.id)
-        db.session.commit()
+        commit()  # the phone search stays on record whatever follows
     else:
         column, needle = Customer.name, q
     # ids first, from an index alone: the mobile's unique index or the name's (each

@@ -1,8 +1,12 @@
 """Rules of customer files (客户档案): create, change, search, open, addresses.
 
-Functions take plain values (already loaded by a schema) and the acting user; they add
-to the current transaction and record each change in the audit trail in that same
-transaction; the caller commits. Refusals are raised as core errors with bilingual messages.
+Functions take plain values (already loaded by a schema) and the acting user, and record
+each change in the audit trail in the same transaction. The service owns the transaction
+(#11): what a page or the API calls is a step decorated with ``@transactional`` — it
+commits when it returns and rolls back when it raises; the building blocks it calls
+(``update_customer``, ``add_address`` …) only add to the step's unit of work. A recorded
+read or refusal of a file is committed at once (see :func:`open_customer`), whatever the
+step does next. Refusals are raised as core errors with bilingual messages.
 """
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ from ..extensions import db
 from ..messages import Msg, bilingual
 from ..pagination import apply_sort, paginate
 from ..privacy import mask_mobile
+from ..transactions import commit, transactional
 from . import disclosure
 from .models import Customer, CustomerAddress
 from .schemas import COORDINATES_PAIRED, MAX_ADDRESSES, TOO_MANY_ADDRESSES
@@ -73,12 +78,12 @@ def open_customer(customer_id: int, actor: User, *, purpose: str = "read") -> Cu
         record(f"{purpose}_denied", ENTITY, customer.id,
                f"{customer.confidentiality} customer file refused to a {actor.role}",
                actor_id=actor.id)
-        db.session.commit()
+        commit()  # the refusal stays on record even though the step is refused
         disclosure.check_may_open(customer, actor)
     if purpose == "read" and seen.recorded:
         record("read", ENTITY, customer.id, f"{customer.confidentiality} customer file read"
                + (" under a grant" if seen.granted else ""), actor_id=actor.id)
-        db.session.commit()
+        commit()  # the read stays on record whatever the request does next
     return customer
 
 
@@ -90,7 +95,7 @@ def peek_customer(customer_id: int, actor: User) -> Customer:
         record("read_denied", ENTITY, customer.id,
                f"{customer.confidentiality} customer file refused to a {actor.role}",
                actor_id=actor.id)
-        db.session.commit()
+        commit()  # the refusal stays on record whatever the request does next
     return customer
 
 
@@ -98,14 +103,14 @@ REVEAL_REFUSED = Msg("Only a secret (秘密) file's mobile is revealed on reques
                      "the desk.", "只有秘密级档案可申请显示手机号，且仅限客服人员。")
 
 
+@transactional
 def reveal_mobile(customer_id: int, actor: User, reason: str) -> Customer:
-    """Show a secret (秘密) file's full mobile for a stated reason (recorded)."""
+    """Show a secret (秘密) file's full mobile for a stated reason (recorded). A step."""
     customer = open_customer(customer_id, actor, purpose="reveal")
     if not disclosure.sight(customer, actor).may_reveal:
         raise Forbidden(REVEAL_REFUSED, code="reveal_refused")
     record("reveal", ENTITY, customer.id, "mobile revealed", {"reason": [None, reason]},
            actor_id=actor.id)
-    db.session.commit()
     return customer
 
 
@@ -147,7 +152,7 @@ def match_clause(user: User, q: str) -> sa.ColumnElement[bool]:
             match.append(sa.and_(disclosure.view_clause(user, ("masked",)), sa.or_(*shown)))
         record("search", ENTITY, None, "customers searched by phone digits",
                {"q": [None, _masked_query(digits)]}, actor_id=user.id)
-        db.session.commit()
+        commit()  # the search by phone stays on record whatever the request does next
     return sa.or_(*match)
 
 
@@ -245,10 +250,11 @@ def _check_may_classify(level: str | None, actor: User) -> None:
                         fields={"confidentiality": [bilingual(CLASSIFY_REFUSED)]})
 
 
+@transactional
 def create_customer(data: dict, actor: User) -> Customer:
     """Open a new customer file (with its addresses, the first one default unless one is
     flagged). Refuses a mobile number another customer has (409), and top secret from
-    anyone but a supervisor (403)."""
+    anyone but a supervisor (403). A step."""
     _check_may_classify(data.get("confidentiality"), actor)
     _ensure_mobile_free(data["mobile"])
     addresses = [dict(a) for a in data.get("addresses") or []]
@@ -304,6 +310,14 @@ def update_customer(customer: Customer, data: dict, actor: User) -> Customer:
     action = "status" if "status" in changes else "update"
     record(action, ENTITY, customer.id, "customer file changed", changes, actor_id=actor.id)
     return customer
+
+
+@transactional
+def change_customer(customer_id: int, data: dict, actor: User) -> Customer:
+    """The step of an edit: open the file for a change (a closed file → 403, the refusal
+    recorded) and change it from the version read (:func:`update_customer`)."""
+    customer = open_customer(customer_id, actor, purpose="change")
+    return update_customer(customer, data, actor)
 
 
 # ------------------------------------------------------------------ addresses
@@ -373,4 +387,31 @@ def delete_address(customer: Customer, address_id: int, actor: User) -> None:
         customer.addresses[0].is_default = True
         _flush()
     record("update", ENTITY, customer.id, "address removed", diff(before, {}, withhold=True),
+           actor_id=actor.id)
+
+
+@transactional
+def add_customer_address(customer_id: int, data: dict, actor: User) -> CustomerAddress:
+    """The step of adding an address to a file that opens to ``actor`` (:func:`add_address`)."""
+    return add_address(open_customer(customer_id, actor, purpose="change"), data, actor)
+
+
+@transactional
+def change_address(customer_id: int, address_id: int, data: dict,
+                   actor: User) -> CustomerAddress:
+    """The step of changing one of a file's addresses (:func:`update_address`)."""
+    customer = open_customer(customer_id, actor, purpose="change")
+    return update_address(customer, address_id, data, actor)
+
+
+@transactional
+def remove_address(customer_id: int, address_id: int, actor: User) -> None:
+    """The step of removing one of a file's addresses (:func:`delete_address`)."""
+    delete_address(open_customer(customer_id, actor, purpose="change"), address_id, actor)
+
+
+@transactional
+def record_export(actor: User, fmt: str, rows: int) -> None:
+    """Record that ``actor`` exported the customer list (the file is already made)."""
+    record("export", ENTITY, None, f"customer list exported as {fmt} ({rows} rows)",
            actor_id=actor.id)

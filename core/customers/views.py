@@ -1,8 +1,9 @@
 """Customer pages: the list, a file, and the create / edit forms.
 
-Forms are loaded by the API's own schemas and saved by the same service calls, so a
-page refuses exactly what the API refuses; a refused form is shown again with what the
-person typed and each message next to its field.
+Forms are read by the API's own schemas (``parse_form``) and saved by the same service
+steps, so a page refuses exactly what the API refuses; a refused form is shown again with
+what the person typed and each message next to its field. The step commits or, refused,
+has already rolled back: a page never commits (#11).
 """
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -10,19 +11,17 @@ from marshmallow import EXCLUDE, ValidationError
 
 from ..access import current_principal, has_role, roles
 from ..errors import DomainError, Invalid
-from ..extensions import db
 from ..i18n import reader_text, select_locale
-from ..inputs import int64
 from ..inputs import load as load_checked
 from ..pagination import page_number
+from ..webforms import parse_form
 from . import disclosure, forms, history, service
 from .blueprint import bp
 from .models import CONFIDENTIALITY, DEACTIVATION_REASONS, LEAD_SOURCES, STATUSES
 from .schemas import (
     CustomerAddressInSchema,
-    CustomerCreateSchema,
+    CustomerAddressPatchSchema,
     CustomerQuerySchema,
-    CustomerUpdateSchema,
     RevealInSchema,
 )
 
@@ -71,18 +70,17 @@ def index():
 def create():
     """The new-customer form, with one address inline."""
     form, errors = {"confidentiality": "normal"}, {}
+    # a plain read: only a new-order form's local path passes _order_form_back, else None
     back = _order_form_back(request.values.get("next"))
     if request.method == "GET" and request.args.get("q"):  # typed into the order form's picker
         typed = request.args["q"].strip()
         form["mobile" if typed.replace(" ", "").isdigit() else "name"] = typed
     if request.method == "POST":
-        form = request.form
+        form = request.form  # shown again as typed when refused
         try:
-            data = load_checked(CustomerCreateSchema(), forms.create_input(form))
+            data = parse_form(forms.CustomerCreateForm())
             customer = service.create_customer(data, current_principal())
-            db.session.commit()
-        except (ValidationError, DomainError) as exc:
-            db.session.rollback()
+        except DomainError as exc:
             return _render("customers/form.html", _refused_status(exc), form=form,
                            errors=forms.errors_of(exc), customer=None)
         flash(_("客户已建档"))
@@ -151,10 +149,9 @@ def closed_page(customer, actor, form=None, errors=None, status=403):
 def reveal(customer_id):
     """Show a secret (秘密) file's full mobile for the reason typed (recorded)."""
     try:
-        data = RevealInSchema().load({"reason": request.form.get("reason", "")})
+        data = parse_form(RevealInSchema())
         service.reveal_mobile(customer_id, current_principal(), data["reason"])
-    except (ValidationError, DomainError) as exc:
-        db.session.rollback()
+    except DomainError as exc:
         return _detail_page(customer_id, _refused_status(exc), reveal_errors=forms.errors_of(exc))
     return _detail_page(customer_id, revealed=True)
 
@@ -168,14 +165,13 @@ def edit(customer_id):
         customer = service.open_customer(customer_id, actor)
         view = disclosure.detail(customer, actor)
         return _render("customers/form.html", form=view, errors={}, customer=view)
+    # a file that does not open is refused here (403, recorded), not shown in the form
     customer = service.open_customer(customer_id, actor, purpose="change")
     view = disclosure.detail(customer, actor)
     try:
-        data = load_checked(CustomerUpdateSchema(), forms.edit_input(request.form))
-        service.update_customer(customer, data, actor)
-        db.session.commit()
-    except (ValidationError, DomainError) as exc:
-        db.session.rollback()
+        data = parse_form(forms.CustomerEditForm())
+        service.change_customer(customer_id, data, actor)
+    except DomainError as exc:
         stale = getattr(exc, "code", None) == "stale_version"
         return _render("customers/form.html", _refused_status(exc), form=request.form,
                        errors=forms.errors_of(exc), customer=view, stale=stale)
@@ -188,13 +184,11 @@ def edit(customer_id):
 def add_address(customer_id):
     """Add an address from the form on the customer's page."""
     actor = current_principal()
-    customer = service.open_customer(customer_id, actor, purpose="change")
+    service.open_customer(customer_id, actor, purpose="change")  # closed file → 403, recorded
     try:
-        data = load_checked(CustomerAddressInSchema(), forms.address_input(request.form))
-        service.add_address(customer, data, actor)
-        db.session.commit()
-    except (ValidationError, DomainError) as exc:
-        db.session.rollback()
+        data = parse_form(CustomerAddressInSchema(), checkboxes=("is_default",))
+        service.add_customer_address(customer_id, data, actor)
+    except DomainError as exc:
         return _detail_page(customer_id, _refused_status(exc), address_form=request.form,
                             address_errors=forms.errors_of(exc, address_prefix=""))
     flash(_("地址已添加"))
@@ -205,28 +199,29 @@ def add_address(customer_id):
 @roles(*WRITE)
 def make_default_address(customer_id, address_id):
     """Make this address the default one (from the version shown)."""
-    return _address_change(customer_id, lambda customer, actor: service.update_address(
-        customer, address_id, {"version": request.form.get("version", type=int64) or 0,
-                               "is_default": True}, actor), _("已设为默认地址"))
+    def change(actor):
+        data = parse_form(CustomerAddressPatchSchema(only=("version",)))
+        service.change_address(customer_id, address_id, {**data, "is_default": True}, actor)
+
+    return _address_change(customer_id, change, _("已设为默认地址"))
 
 
 @bp.post("/<int:customer_id>/addresses/<int:address_id>/delete")
 @roles(*WRITE)
 def delete_address(customer_id, address_id):
     """Remove an address."""
-    return _address_change(customer_id, lambda customer, actor: service.delete_address(
-        customer, address_id, actor), _("地址已删除"))
+    return _address_change(customer_id, lambda actor: service.remove_address(
+        customer_id, address_id, actor), _("地址已删除"))
 
 
 def _address_change(customer_id, change, done: str):
+    """Read the form and run the step (``change(actor)``); a refusal is flashed."""
     actor = current_principal()
-    customer = service.open_customer(customer_id, actor, purpose="change")
+    service.open_customer(customer_id, actor, purpose="change")  # closed file → 403, recorded
     try:
-        change(customer, actor)
-        db.session.commit()
+        change(actor)
         flash(done)
     except DomainError as exc:
-        db.session.rollback()
         for messages in forms.errors_of(exc).values():
             for m in messages:
                 flash(reader_text(m), "error")
@@ -244,7 +239,6 @@ EXPORT_HEADERS = ["编号 id", "姓名 name", "手机 mobile", "密级 level", "
 def export(fmt):
     """The customer list (the list's filters) as XLSX or CSV, each row as the matrix shows
     it to this person (closed files: the name or 王** only; secret files masked)."""
-    from ..audit.service import record
     from ..trainees import exports
 
     if fmt not in ("xlsx", "csv"):
@@ -270,7 +264,5 @@ def export(fmt):
             break
         number += 1
     resp = exports.respond(EXPORT_HEADERS, rows, fmt, "customers")
-    record("export", "customer", None, f"customer list exported as {fmt} ({len(rows)} rows)",
-           actor_id=user.id)
-    db.session.commit()
+    service.record_export(user, fmt, len(rows))
     return resp

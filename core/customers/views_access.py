@@ -2,13 +2,12 @@
 decide and revoke in the approvers' queue."""
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from marshmallow import ValidationError
 
 from ..access import current_principal, roles
 from ..errors import DomainError
-from ..extensions import db
 from ..i18n import reader_text
 from ..pagination import PageArgsSchema
+from ..webforms import parse_form
 from . import forms, grants, service
 from .blueprint import bp
 from .models import CONFIDENTIALITY
@@ -41,19 +40,15 @@ def access_requests():
 @bp.post("/<int:customer_id>/access-requests")
 @roles(*READ)
 def ask_access(customer_id):
-    """Ask for access from the closed file's page."""
+    """Ask for access from the closed file's page (the file's id is the page's)."""
     actor = current_principal()
     try:
-        data = AccessRequestInSchema().load({
-            "customer_id": customer_id, "reason": request.form.get("reason", ""),
-            "hours": request.form.get("hours", "")})
+        data = parse_form(AccessRequestInSchema(exclude=("customer_id",)))
         grants.ask(customer_id, actor, data["reason"], data["hours"])
-    except (ValidationError, DomainError) as exc:
-        db.session.rollback()
+    except DomainError as exc:
         customer = service.get_customer(customer_id)
-        status = exc.status if isinstance(exc, DomainError) else 422
         return closed_page(customer, actor, form=request.form, errors=forms.errors_of(exc),
-                           status=status)
+                           status=exc.status)
     flash(_("查阅申请已提交，等待审批"))
     return redirect(url_for("customers.detail", customer_id=customer_id))
 
@@ -61,13 +56,10 @@ def ask_access(customer_id):
 def _decide(action, request_id, message: str, with_note: bool = True):
     actor = current_principal()
     try:
-        args = {}
-        if with_note:
-            args = DecisionInSchema().load({"note": request.form.get("note", "")})
+        args = parse_form(DecisionInSchema()) if with_note else {}
         action(request_id, actor, **args)
         flash(message)
-    except (ValidationError, DomainError) as exc:
-        db.session.rollback()
+    except DomainError as exc:
         for messages in forms.errors_of(exc).values():
             for m in messages:
                 flash(reader_text(m), "error")

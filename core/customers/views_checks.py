@@ -3,12 +3,13 @@ re-checked this quarter, and the destruction proposals (档案销毁) for the ap
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from marshmallow import EXCLUDE, ValidationError
+from marshmallow import EXCLUDE, ValidationError, fields
 
 from ..access import current_principal, roles
 from ..errors import DomainError, Invalid
 from ..extensions import db
 from ..inputs import load as load_checked
+from ..webforms import parse_form
 from . import checks, destruction, disclosure, forms
 from .blueprint import bp
 from .models import CONFIDENTIALITY, Customer
@@ -17,6 +18,11 @@ from .models_checks import DUTY_KINDS
 from .schemas_access import DecisionInSchema, DestructionInSchema, DestructionQuerySchema
 from .schemas_checks import DUTY_STATES, DutyQuerySchema, FileNoteInSchema, UncheckedQuerySchema
 from .views import LABELS
+
+#: where a button sends the person back to, read with the form (before the step): ``next``
+#: is "file" (this file's page) or a file's number, ``state`` the queue's filter; each is
+#: only compared or handed to url_for, never taken as a URL
+_BACK = {"next": fields.String(load_default=""), "state": fields.String(load_default="")}
 
 
 def _args(schema, errors: dict) -> dict:
@@ -28,8 +34,8 @@ def _args(schema, errors: dict) -> dict:
         return load_checked(schema, {})
 
 
-def _flash_errors(exc: Exception) -> None:
-    db.session.rollback()
+def _flash_errors(exc: DomainError) -> None:
+    """Flash a refusal (the step, refused, has already rolled back)."""
     for messages in forms.errors_of(exc).values():
         for m in messages:
             flash(m["zh"] + " " + m["en"], "error")
@@ -66,10 +72,10 @@ def file_duties():
 def complete_duty(duty_id):
     """Mark a duty done (with an optional note)."""
     try:
-        data = FileNoteInSchema().load({"note": request.form.get("note", "")})
+        data = parse_form(FileNoteInSchema())
         checks.complete(duty_id, current_principal(), data["note"])
         flash(_("任务已完成"))
-    except (ValidationError, DomainError) as exc:
+    except DomainError as exc:
         _flash_errors(exc)
     return redirect(url_for("customers.file_duties"))
 
@@ -92,13 +98,13 @@ def unchecked():
 @roles(*checks.DUTY_ROLES)
 def check_file(customer_id):
     """Record a re-check of the file today; back to where the button was."""
+    back = parse_form(_BACK)["next"]
     try:
-        data = FileNoteInSchema().load({"note": request.form.get("note", "")})
+        data = parse_form(FileNoteInSchema())
         checks.mark_checked(customer_id, current_principal(), data["note"])
         flash(_("档案已核定"))
-    except (ValidationError, DomainError) as exc:
+    except DomainError as exc:
         _flash_errors(exc)
-    back = request.form.get("next")
     if back != "file":
         return redirect(url_for("customers.unchecked"))
     return redirect(url_for("customers.detail", customer_id=customer_id))
@@ -151,30 +157,30 @@ def propose_destruction(customer_id):
     """Propose destroying the file from its page."""
     actor = current_principal()
     try:
-        data = DestructionInSchema().load({"reason": request.form.get("reason", ""),
-                                           "note": request.form.get("note", "")})
+        data = parse_form(DestructionInSchema())
         destruction.propose(customer_id, actor, data["reason"], data["note"])
         flash(_("销毁申请已提交，等待两名主管或管理员审批"))
-    except (ValidationError, DomainError) as exc:
+    except DomainError as exc:
         _flash_errors(exc)
     return redirect(url_for("customers.detail", customer_id=customer_id) + "#destruction")
 
 
 def _decide(action, proposal_id, message: str, with_note: bool):
     actor = current_principal()
+    back = parse_form(_BACK)
     try:
         if with_note:
-            data = DecisionInSchema().load({"note": request.form.get("note", "")})
+            data = parse_form(DecisionInSchema())
             action(proposal_id, actor, data["note"])
         else:
             action(proposal_id, actor)
         flash(message)
-    except (ValidationError, DomainError) as exc:
+    except DomainError as exc:
         _flash_errors(exc)
-    back = request.form.get("next", "")
-    if back.isdigit():  # from the file's own page
-        return redirect(url_for("customers.detail", customer_id=int(back)) + "#destruction")
-    return redirect(url_for("customers.destructions", state=request.form.get("state", "")))
+    if back["next"].isdigit():  # from the file's own page
+        return redirect(url_for("customers.detail", customer_id=int(back["next"]))
+                        + "#destruction")
+    return redirect(url_for("customers.destructions", state=back["state"]))
 
 
 @bp.post("/destructions/<int:proposal_id>/approve")

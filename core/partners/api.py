@@ -2,7 +2,6 @@
 from flask_smorest import Blueprint
 
 from ..access import roles
-from ..extensions import db
 from . import service
 from .schemas import (
     ContactInSchema,
@@ -39,9 +38,7 @@ def list_partners(args):
 @blp.response(201, PartnerDetailSchema)
 def create_partner(data):
     """Create a partner organisation, optionally with contacts."""
-    partner = service.create(data)
-    db.session.commit()
-    return partner
+    return service.create(data)
 
 
 @blp.route("/<int:partner_id>")
@@ -58,9 +55,7 @@ def get_partner(partner_id):
 @blp.response(200, PartnerDetailSchema)
 def update_partner(data, partner_id):
     """Edit a partner; send the ``version`` you read (stale → 409)."""
-    partner = service.update(service.get(partner_id), data)
-    db.session.commit()
-    return partner
+    return service.update(partner_id, data)
 
 
 @blp.route("/<int:partner_id>/contacts", methods=["POST"])
@@ -69,9 +64,7 @@ def update_partner(data, partner_id):
 @blp.response(201, ContactSchema)
 def add_contact(data, partner_id):
     """Add a contact person to a partner."""
-    contact = service.add_contact(service.get(partner_id), data)
-    db.session.commit()
-    return contact
+    return service.add_contact(partner_id, data)
 
 
 @blp.route("/<int:partner_id>/contacts/<int:contact_id>", methods=["PATCH"])
@@ -80,10 +73,7 @@ def add_contact(data, partner_id):
 @blp.response(200, ContactSchema)
 def update_contact(data, partner_id, contact_id):
     """Edit a contact person."""
-    contact = service.update_contact(service.contact_of(service.get(partner_id), contact_id),
-                                     data)
-    db.session.commit()
-    return contact
+    return service.update_contact(partner_id, contact_id, data)
 
 
 @blp.route("/<int:partner_id>/contacts/<int:contact_id>", methods=["DELETE"])
@@ -91,8 +81,7 @@ def update_contact(data, partner_id, contact_id):
 @blp.response(204)
 def remove_contact(partner_id, contact_id):
     """Remove a contact person."""
-    service.remove_contact(service.contact_of(service.get(partner_id), contact_id))
-    db.session.commit()
+    service.remove_contact(partner_id, contact_id)
 
 
 @blp.route("/<int:partner_id>/notes", methods=["POST"])
@@ -101,6 +90,4 @@ def remove_contact(partner_id, contact_id):
 @blp.response(201, NoteSchema)
 def add_note(data, partner_id):
     """Record a liaison note (接洽记录), e.g. the cooperation agreed with a 月子中心."""
-    note = service.add_note(service.get(partner_id), data["text"])
-    db.session.commit()
-    return note
+    return service.add_note(partner_id, data["text"])

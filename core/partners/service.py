@@ -1,6 +1,7 @@
 """Rules of partner organisations (合作方): create, edit with optimistic locking, contacts
-and liaison notes (接洽记录). Callers commit; every change is audited in the same
-transaction."""
+and liaison notes (接洽记录). The service owns the transaction (#11): each change is a
+step (``@transactional``) taking ids and loaded values; it commits with its audit row when
+it returns and rolls both back when it is refused."""
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -11,6 +12,7 @@ from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..messages import Msg
 from ..pagination import apply_sort, paginate
+from ..transactions import transactional
 from .models import PARTNER_KINDS, Partner, PartnerContact, PartnerNote
 
 STALE = Msg("Someone changed this record since you read it; reload and try again.",
@@ -63,6 +65,7 @@ def options(*kinds: str) -> list[Partner]:
     return list(db.session.scalars(stmt))
 
 
+@transactional
 def create(data: dict) -> Partner:
     """Create a partner, with any contacts given."""
     contacts = data.pop("contacts", []) or []
@@ -74,8 +77,11 @@ def create(data: dict) -> Partner:
     return partner
 
 
-def update(partner: Partner, data: dict) -> Partner:
+@transactional
+def update(partner_id: int, data: dict) -> Partner:
     """Edit a partner; ``version`` must be the one read (else 409)."""
+    partner = get(partner_id)
+    data = dict(data)
     version = data.pop("version")
     if version != partner.version:
         raise Conflict(STALE, code="stale_version")
@@ -89,8 +95,10 @@ def update(partner: Partner, data: dict) -> Partner:
     return partner
 
 
-def add_contact(partner: Partner, data: dict) -> PartnerContact:
+@transactional
+def add_contact(partner_id: int, data: dict) -> PartnerContact:
     """Add a contact person to a partner."""
+    partner = get(partner_id)
     contact = PartnerContact(partner=partner, **data)
     db.session.add(contact)
     db.session.flush()
@@ -106,8 +114,10 @@ def contact_of(partner: Partner, contact_id: int) -> PartnerContact:
     return contact
 
 
-def update_contact(contact: PartnerContact, data: dict) -> PartnerContact:
+@transactional
+def update_contact(partner_id: int, contact_id: int, data: dict) -> PartnerContact:
     """Edit a contact person."""
+    contact = contact_of(get(partner_id), contact_id)
     fields_ = ("name", "title", "phone", "wechat", "notes")
     before = {f: getattr(contact, f) for f in fields_}
     for key, value in data.items():
@@ -117,14 +127,18 @@ def update_contact(contact: PartnerContact, data: dict) -> PartnerContact:
     return contact
 
 
-def remove_contact(contact: PartnerContact) -> None:
+@transactional
+def remove_contact(partner_id: int, contact_id: int) -> None:
     """Remove a contact person."""
+    contact = contact_of(get(partner_id), contact_id)
     record("update", "partner", contact.partner_id, f"contact {contact.name} removed")
     db.session.delete(contact)
 
 
-def add_note(partner: Partner, text: str) -> PartnerNote:
+@transactional
+def add_note(partner_id: int, text: str) -> PartnerNote:
     """Record a liaison note (接洽记录) by the current member of staff."""
+    partner = get(partner_id)
     user = current_principal()
     note = PartnerNote(partner=partner, text=text, author_id=user.id if user else None)
     db.session.add(note)

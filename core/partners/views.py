@@ -1,29 +1,25 @@
-"""Partner pages: the list with a create form, and one partner with contacts and notes."""
+"""Partner pages: the list with a create form, and one partner with contacts and notes.
+
+Forms are read by the API's schemas (``parse_form``) and saved by the service's steps,
+which commit, or roll back when refused (#11)."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from marshmallow import ValidationError
 
 from ..access import roles
-from ..errors import DomainError, flatten_fields
-from ..extensions import db
+from ..errors import DomainError, Invalid
 from ..i18n import reader_text
-from ..inputs import int64
-from ..inputs import load as load_checked
 from ..pagination import page_number
+from ..webforms import parse_form
 from . import service
 from .api import STAFF
 from .models import COOPERATION_STATES, PARTNER_KINDS
-from .schemas import ContactInSchema, NoteInSchema, PartnerCreateSchema
+from .schemas import ContactInSchema, NoteInSchema, PartnerCreateSchema, PartnerUpdateSchema
 
 bp = Blueprint("partners", __name__, url_prefix="/partners")
 
 
-def _form(keys) -> dict:
-    return {k: request.form.get(k, "").strip() for k in keys if k in request.form}
-
-
 def _flash_error(exc: DomainError) -> None:
-    db.session.rollback()
+    """Flash a refusal (the step, refused, has already rolled back)."""
     for field, msgs in (exc.fields or {}).items():
         for m in msgs:
             flash(f"{field}: {reader_text(m)}", "error")
@@ -49,16 +45,13 @@ def index():
 @roles(*STAFF)
 def create():
     """Create a partner from the form (422-style errors shown beside the fields)."""
-    form = _form(("name", "kind", "cooperation", "address", "notes"))
     try:
-        data = load_checked(PartnerCreateSchema(), form)
-        partner = service.create(data)
-        db.session.commit()
-    except ValidationError as exc:
+        partner = service.create(parse_form(PartnerCreateSchema()))
+    except Invalid as exc:
         page = service.search()
         return render_template("partners/index.html", page=page, args=request.args,
                                kinds=PARTNER_KINDS, states=COOPERATION_STATES,
-                               errors=flatten_fields(exc.messages), form=form), 422
+                               errors=exc.fields or {}, form=request.form), 422
     flash(_("已添加合作方"))
     return redirect(url_for("partners.detail", partner_id=partner.id))
 
@@ -75,14 +68,12 @@ def detail(partner_id):
 @roles(*STAFF)
 def add_contact(partner_id):
     """Add a contact person from the form."""
-    partner = service.get(partner_id)
+    service.get(partner_id)  # no such partner: 404, before the form is read
     try:
-        service.add_contact(partner, load_checked(ContactInSchema(),
-            _form(("name", "title", "phone", "wechat", "notes"))))
-        db.session.commit()
+        service.add_contact(partner_id, parse_form(ContactInSchema()))
         flash(_("已添加联系人"))
-    except ValidationError as exc:
-        _flash_error(DomainError(fields=flatten_fields(exc.messages)))
+    except Invalid as exc:
+        _flash_error(exc)
     return redirect(url_for("partners.detail", partner_id=partner_id))
 
 
@@ -90,13 +81,12 @@ def add_contact(partner_id):
 @roles(*STAFF)
 def add_note(partner_id):
     """Record a liaison note from the form."""
-    partner = service.get(partner_id)
+    service.get(partner_id)  # no such partner: 404, before the form is read
     try:
-        service.add_note(partner, load_checked(NoteInSchema(), _form(("text",)))["text"])
-        db.session.commit()
+        service.add_note(partner_id, parse_form(NoteInSchema())["text"])
         flash(_("已记录"))
-    except ValidationError as exc:
-        _flash_error(DomainError(fields=flatten_fields(exc.messages)))
+    except Invalid as exc:
+        _flash_error(exc)
     return redirect(url_for("partners.detail", partner_id=partner_id))
 
 
@@ -104,13 +94,10 @@ def add_note(partner_id):
 @roles(*STAFF)
 def set_cooperation(partner_id):
     """Change where the cooperation (合作意向) stands."""
-    partner = service.get(partner_id)
+    service.get(partner_id)  # no such partner: 404, before the form is read
     try:
-        service.update(partner, {"version": request.form.get("version", type=int64),
-                                 "cooperation": request.form.get("cooperation", "")})
-        if partner.cooperation not in COOPERATION_STATES:
-            raise DomainError(status=422)
-        db.session.commit()
+        data = parse_form(PartnerUpdateSchema(only=("version", "cooperation")))
+        service.update(partner_id, data)
         flash(_("已保存"))
     except DomainError as exc:
         _flash_error(exc)
