@@ -34,9 +34,19 @@ class's tests, parametrized by line code, check:
    into service (``jz_make.order(code, state="in_service", start_date=...)``: written
    in the database and announced through the plugins' broadcast as the orders service
    does) has a pending follow-up (回访) of each of those rules on its ``service_start``
-   anchor. Rules on visits, sessions, 下户, mediation cases, the baby's birth or public
-   holidays, and conditional ones, wait for their event or outcome and are not expected
-   yet; a line with no rule planned on 上户 does not get the test.
+   anchor. Rules on 下户, mediation cases, the baby's birth or public holidays, and
+   conditional ones, wait for their event or outcome and are not expected yet; a line
+   with no rule planned on 上户 does not get the test;
+6. ``test_visits_and_sessions_get_their_follow_ups`` — only for the lines with rules on
+   a visit, a session or an interview (:func:`planned_on_events`: anchored on
+   ``visit_start``, ``visit_end``, ``session_end`` or ``interview_end``, no ``when``):
+   for an order of the sample intake, a visit booked for tomorrow (six hours, or as long
+   as the longest ``min_span_hours``) and then
+   reported finished, a session finished and an interview held are announced to core's
+   planner as the appointments area announces them (``core.followups.service``:
+   ``visit_scheduled``, ``visit_done``, ``session_done``, ``interview_done``), and the
+   order has a pending follow-up of each of those rules on that instance's anchor
+   (``visit_end:<id>`` …).
 
 Each failure says what to fix. The class is an ordinary test class: a plugin may
 subclass it, or override ``jz_app_config`` inside it.
@@ -78,6 +88,26 @@ def planned_at_service_start(line) -> tuple[str, ...]:
                  and getattr(r, "when", None) is None)
 
 
+#: per-instance anchors the suite announces (appointments: visits, sessions, interviews)
+EVENT_ANCHORS = ("visit_start", "visit_end", "session_end", "interview_end")
+
+
+def planned_on_events(line) -> dict[str, tuple[str, ...]]:
+    """The line's unconditional follow-up rules on a visit, session or interview, by
+    anchor (``{"visit_end": ("finish_confirmation", "survey")}``); empty for a line whose
+    rules cannot be read."""
+    try:
+        rules = line.get_followup_rules().rules
+    except Exception:  # noqa: BLE001 - test_line_conforms reports unreadable rules
+        return {}
+    out: dict[str, tuple[str, ...]] = {}
+    for rule in rules:
+        anchor = getattr(rule, "anchor", None)
+        if anchor in EVENT_ANCHORS and getattr(rule, "when", None) is None:
+            out[anchor] = (*out.get(anchor, ()), rule.code)
+    return out
+
+
 def _leaf_inputs(specs, prefix: str = "intake") -> list[str]:
     """The input names the generic intake form gives ``specs`` (see _form_macros.html)."""
     names = []
@@ -115,6 +145,7 @@ def conformance_tests(plugin, *, name: str | None = None) -> type:
 
     every_line = pytest.mark.parametrize("jz_line", list(lines.values()), ids=list(lines))
     planning = {code: line for code, line in lines.items() if planned_at_service_start(line)}
+    eventful = {code: line for code, line in lines.items() if planned_on_events(line)}
 
     class TestConformance:
         pytestmark = [pytest.mark.jiazheng_plugins(entry)]
@@ -262,8 +293,66 @@ def conformance_tests(plugin, *, name: str | None = None) -> type:
                 "dropped or replaced between the line object and the registry, and no "
                 "plugin's handle_order_state_change may cancel what core plans")
 
+        @pytest.mark.parametrize("jz_line", list(eventful.values()), ids=list(eventful))
+        def test_visits_and_sessions_get_their_follow_ups(self, jz_line, jz_app, jz_make):
+            """Generated only for the lines with rules on a visit, session or interview."""
+            import datetime as dt
+
+            import sqlalchemy as sa
+
+            from ..extensions import db
+            from ..followups import service as followups
+            from ..followups.models import FollowUp
+            from ..timeutil import SHANGHAI, business_today
+
+            code = jz_line.code
+            expected = planned_on_events(jz_line)
+            order_id = jz_make.order(code)
+            instance = 1
+            tomorrow = business_today() + dt.timedelta(days=1)
+            starts = dt.datetime.combine(tomorrow, dt.time(9), SHANGHAI)
+            spans = [r.min_span_hours for r in jz_line.get_followup_rules().rules
+                     if getattr(r, "min_span_hours", None)]
+            hours = max([6, *spans])  # long enough for every visit_start rule
+            ends = starts + dt.timedelta(hours=hours)
+            announce = {
+                "visit_start": lambda: followups.visit_scheduled(order_id, instance, starts,
+                                                                 ends),
+                "visit_end": lambda: followups.visit_done(order_id, instance, ends),
+                "session_end": lambda: followups.session_done(order_id, instance, ends),
+                "interview_end": lambda: followups.interview_done(order_id, instance, starts),
+            }
+            with jz_app.app_context():
+                for anchor in EVENT_ANCHORS:
+                    if anchor in expected:
+                        try:
+                            announce[anchor]()
+                        except Exception as exc:
+                            raise AssertionError(
+                                f"{code!r}: announcing {anchor} of an order of the sample "
+                                f"intake to the follow-up planner failed with {exc!r}: its "
+                                f"rules on {anchor} cannot be planned") from exc
+                db.session.commit()
+                rows = db.session.execute(sa.select(
+                    FollowUp.rule_code, FollowUp.anchor_key, FollowUp.state).where(
+                    FollowUp.order_id == order_id)).all()
+            for anchor, codes in expected.items():
+                key = f"{anchor}:{instance}"
+                planned = sorted(r for r, k, state in rows if k == key and state == "pending")
+                missing = [c for c in codes if c not in planned]
+                assert not missing, (
+                    f"{code!r}: after {anchor} of an order of the sample intake (a {hours}-hour "
+                    f"visit on {tomorrow}), each unconditional rule on {anchor}, "
+                    f"{list(codes)}, should have a pending follow-up on {key}, but "
+                    f"{missing} have none (the order's follow-ups: "
+                    f"{sorted(f'{r}@{k} ({s})' for r, k, s in rows) or 'none'}): check the "
+                    "rules' offsets and min_span_hours, and that no plugin hook cancels "
+                    "what core plans")
+
     if not planning:  # no rule planned on 上户: the test is not generated
         del TestConformance.test_sample_order_gets_its_follow_up_plan
+    if not eventful:  # no rule on a visit, session or interview
+        del TestConformance.test_visits_and_sessions_get_their_follow_ups
     TestConformance.__qualname__ = TestConformance.__name__
     TestConformance.__doc__ = (f"Conformance of the service lines of {module}: "
                                f"{', '.join(lines)} (core.testing.conformance_tests).")

@@ -82,10 +82,12 @@ def test_the_class_is_parametrized_by_each_declared_line_and_marks_the_plugin():
     marks = {m.name: m for m in cls.pytestmark}
     assert marks["jiazheng_plugins"].args == (("plugins", hooks),)
     generated = {n: getattr(cls, n) for n in dir(cls) if n.startswith("test_")}
-    # cleaning's rules hang on visits only: nothing is planned on 上户, no plan test
+    # cleaning's rules hang on visits only: nothing is planned on 上户, no plan test, but
+    # the per-visit test
     assert set(generated) == {
         "test_line_conforms", "test_registered_and_intake_form_renders",
-        "test_sample_order_is_quoted", "test_sql_python_and_vector_scores_agree"}
+        "test_sample_order_is_quoted", "test_sql_python_and_vector_scores_agree",
+        "test_visits_and_sessions_get_their_follow_ups"}
     for test in generated.values():
         params = [m for m in test.pytestmark if m.name == "parametrize"]
         assert [m.kwargs["ids"] for m in params] == [["cleaning"]]
@@ -202,3 +204,38 @@ def test_a_hook_failing_on_service_start_is_named(jz_app, jz_make):
                        "service .* failed with KeyError\\('nurse_room'\\): a plugin's "
                        "handle_order_state_change"):
         suite.test_sample_order_gets_its_follow_up_plan(_PLANNED, jz_app, jz_make)
+
+
+@pytest.mark.jiazheng_plugins(("ironing_kit", _Plugin(_PLANNED)))
+def test_a_line_with_rules_on_visits_gets_them_planned_per_visit(jz_app, jz_make):
+    suite, _ = _suite(_PLANNED)
+    suite.test_visits_and_sessions_get_their_follow_ups(_PLANNED, jz_app, jz_make)
+
+
+def test_the_visit_test_is_generated_only_for_lines_with_rules_on_events():
+    no_visits = _line(followups=FollowupRules(rules=(_rule("day3", "service_start", 3),)))
+    assert not hasattr(conformance_tests(_Plugin(no_visits), name="x"),
+                       "test_visits_and_sessions_get_their_follow_ups")
+    assert hasattr(conformance_tests(_Plugin(_PLANNED), name="x"),
+                   "test_visits_and_sessions_get_their_follow_ups")
+
+
+@pytest.mark.jiazheng_plugins(("ironing_kit", _Plugin(_PLANNED)))
+def test_rules_on_a_visit_left_unplanned_are_named(jz_app, jz_make, monkeypatch):
+    """A planner that loses the per-visit follow-ups (as a rule dropped between the line
+    and the registry would): the test names the rule, the anchor and what was there."""
+    from core.followups import planner
+
+    real = planner.plan
+
+    def losing_visits(rules, anchors, outcomes):
+        kept = real(rules, anchors, outcomes)
+        return dataclasses.replace(kept, followups=tuple(
+            p for p in kept.followups if not p.anchor_key.startswith("visit_end")))
+
+    monkeypatch.setattr(planner, "plan", losing_visits)
+    suite, _ = _suite(_PLANNED)
+    with pytest.raises(AssertionError, match=r"after visit_end of an order of the sample "
+                       r"intake .* \['after_visit'\], should have a pending follow-up on "
+                       r"visit_end:1, but \['after_visit'\] have none"):
+        suite.test_visits_and_sessions_get_their_follow_ups(_PLANNED, jz_app, jz_make)
