@@ -99,7 +99,7 @@ def test_scaffold_install_test_and_start_the_app_with_the_plugin(tmp_path):
     own = run_python(["-m", "pytest", "-q", "-p", "no:randomly", "-p", "no:xdist"], site,
                      cwd=dist)
     assert own.returncode == 0, own.stdout + own.stderr
-    assert "5 passed" in own.stdout  # conformance_tests (4 for its line), an order via jz_*
+    assert "6 passed" in own.stdout  # conformance_tests (5 for its line), an order via jz_*
     started = run_python(["-c", APP_STARTS, str(tmp_path)], site, cwd=tmp_path)
     assert started.returncode == 0, started.stdout + started.stderr
     assert re.search(r"^widget_care +0\.1\.0 +jiazheng-widget-care ", started.stdout, re.M)
