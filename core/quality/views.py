@@ -183,17 +183,19 @@ def standards_page():
 ROW_FIELDS = ("title_zh", "title_en", "description", "weight", "max_score")
 
 
-def _rows_from_form() -> tuple[list[dict], str]:
-    """The editor's rows (``<field>-<n>`` for n below ``rows``) and its note, read through
-    an argument map built from the row count the form states; the rows typed into."""
+def _rows_from_form() -> tuple[list[dict], str, str | None]:
+    """The editor's rows (``<field>-<n>`` for n below ``rows``), its note and the kind it
+    posts, read through an argument map built from the row count the form states; only
+    the rows typed into. The kind is judged by the API's schema afterwards."""
     count = parse_form({"rows": fields.Integer(load_default=0,
                                                validate=validate.Range(min=0, max=500))})
     argmap = {f"{k}-{n}": fields.String(load_default="")
               for n in range(count["rows"]) for k in ROW_FIELDS}
     argmap["note"] = fields.String(load_default="", validate=validate.Length(max=255))
+    argmap["kind"] = fields.String(load_default=None)
     form = parse_form(argmap)
     rows = [{k: form[f"{k}-{n}"] for k in ROW_FIELDS} for n in range(count["rows"])]
-    return [r for r in rows if any(r.values())], form["note"]
+    return [r for r in rows if any(r.values())], form["note"], form["kind"]
 
 
 @bp.route("/standards/edit", methods=["GET", "POST"])
@@ -201,18 +203,20 @@ def _rows_from_form() -> tuple[list[dict], str]:
 def edit_standard():
     """The editor: a kind's items (title, description, weight %, top score); saved as the
     kind's next version when the weights sum to 100 %."""
-    kind = request.values.get("kind") if request.values.get("kind") in KINDS else KINDS[0]
+    kind = request.args.get("kind") if request.args.get("kind") in KINDS else KINDS[0]
     errors: dict = {}
     note = ""
     if request.method == "POST":
         rows = []
         try:
-            rows, note = _rows_from_form()
+            rows, note, posted = _rows_from_form()
+            kind = posted if posted in KINDS else kind
             items = [{"title_zh": r["title_zh"], "title_en": r["title_en"],
                       "description": r["description"],
                       "weight": r["weight"] or None, "max_score": r["max_score"] or 10}
                      for r in rows]
-            data = QStandardInSchema().load({"kind": kind, "note": note, "items": items})
+            data = QStandardInSchema().load({"kind": posted or kind, "note": note,
+                                             "items": items})
             standard = standards.save(data["kind"], data["items"], data["note"])
             flash(_("评分标准已保存为第 %(v)s 版", v=standard.version))
             return redirect(url_for("quality.standards_page"))
