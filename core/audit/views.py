@@ -75,10 +75,5 @@ def export():
                                errors=errors, **_page_context(page)), 400
     fmt = args.pop("format")
     filters = {k: args[k] for k in _FILTERS if args.get(k) is not None}
-    resp = exports.respond(service.EXPORT_HEADERS, list(service.export_rows(**filters)), fmt,
+    return exports.respond(service.EXPORT_HEADERS, service.export_trail(fmt, **filters), fmt,
                            "audit-trail")
-    described = ", ".join(f"{k}={v}" for k, v in filters.items()) or "everything"
-    service.record("export", "audit_event", None, f"audit trail exported as {fmt} "
-                   f"({described})"[:255])
-    db.session.commit()
-    return resp

@@ -14,10 +14,8 @@ from flask_smorest import Blueprint
 
 from ..access import current_principal, roles
 from ..errors import Invalid
-from ..extensions import db
 from . import policy as policy_service
 from . import queries, resolutions, service
-from .clock import DEFAULT_HOURS
 from .schemas import (
     ActionInSchema,
     CallbackInSchema,
@@ -98,8 +96,8 @@ def from_followup(data, followup_id):
 @blp.response(200, ComplaintSchema)
 def get_complaint(complaint_id):
     """One complaint with its clocks, timeline, resolutions and consequences."""
-    view = _detail(service.get(complaint_id))
-    db.session.commit()  # the read of a confidential customer is recorded
+    view = queries.read(complaint_id, current_principal().role)
+    view["folded"] = False
     return view
 
 
@@ -210,14 +208,7 @@ def confirm_refund(resolution_id):
 @blp.response(200, PolicySchema)
 def get_policy():
     """The company's complaint classes and levels with their SLA minutes."""
-    from flask import current_app
-
-    view = {"categories": policy_service.categories(), "levels": policy_service.levels(),
-            "desk_hours": list(current_app.config.get("COMPLAINTS_DESK_HOURS") or
-                               DEFAULT_HOURS),
-            "compensation_limit": resolutions.compensation_limit()}
-    db.session.commit()  # the defaults, written the first time
-    return view
+    return resolutions.policy_overview()
 
 
 @blp.route("/categories/<code>", methods=["PUT"])

@@ -11,6 +11,7 @@ from ..audit.service import diff, record
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..messages import Msg
+from ..transactions import transactional
 from .clock import DeskHours
 from .models import ComplaintCategory, ComplaintLevel
 
@@ -65,6 +66,13 @@ def ensure_defaults() -> None:
                                             for i, (c, zh, en) in enumerate(DEFAULT_CATEGORIES)])
 
 
+@transactional
+def settle_defaults() -> None:
+    """Write (and commit) the default classes and levels the first time a page or the API
+    reads the company's policy; nothing when they are there."""
+    ensure_defaults()
+
+
 def categories(active_only: bool = False, ensure: bool = True) -> list[ComplaintCategory]:
     """The company's complaint classes in their order (``ensure``: write the defaults
     first if there are none)."""
@@ -108,10 +116,11 @@ def level(code: str, field: str = "level") -> ComplaintLevel:
     return found
 
 
+@transactional
 def save_category(code: str, *, name_zh: str, name_en: str, active: bool = True,
                   position: int | None = None, actor_id: int | None = None
                   ) -> ComplaintCategory:
-    """Add a class or rename / retire an existing one; commits."""
+    """Add a class or rename / retire an existing one (a step: commits)."""
     ensure_defaults()
     row = db.session.scalar(sa.select(ComplaintCategory).where(ComplaintCategory.code == code))
     before = None
@@ -128,13 +137,13 @@ def save_category(code: str, *, name_zh: str, name_en: str, active: bool = True,
     record("update" if before else "create", "complaint_category", row.id, code,
            diff(before or {}, {"name_zh": name_zh, "name_en": name_en, "active": active}),
            actor_id=actor_id)
-    db.session.commit()
     return row
 
 
+@transactional
 def update_level(code: str, version: int, changes: dict, actor_id: int | None = None
                  ) -> ComplaintLevel:
-    """Change a level's names, routing or SLA minutes; a stale ``version`` → 409; commits.
+    """Change a level's names, routing or SLA minutes; a stale ``version`` → 409 (a step: commits).
     Complaints already open keep the clocks they were given."""
     row = next((lv for lv in levels() if lv.code == code), None)
     if row is None:
@@ -152,5 +161,4 @@ def update_level(code: str, version: int, changes: dict, actor_id: int | None = 
     db.session.flush()
     record("update", "complaint_level", row.id, code,
            diff(before, {f: getattr(row, f) for f in LEVEL_FIELDS}), actor_id=actor_id)
-    db.session.commit()
     return row

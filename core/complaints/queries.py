@@ -18,6 +18,7 @@ from ..orders.models import Order
 from ..pagination import apply_sort
 from ..privacy import mask_mobile
 from ..timeutil import utcnow
+from ..transactions import transactional
 from ..workers.models import Worker
 from . import clocks
 from .models import (
@@ -27,6 +28,7 @@ from .models import (
     ComplaintConsequence,
     ComplaintLevel,
 )
+from .service import get
 
 SORTS = {"due_at": Complaint.due_at, "received_at": Complaint.received_at,
          "number": Complaint.number, "updated_at": Complaint.updated_at,
@@ -282,6 +284,13 @@ def detail(c: Complaint, role: str, *, record_read: bool = True) -> dict:
             .order_by(ComplaintConsequence.id))],
     })
     return view
+
+
+@transactional
+def read(complaint_id: int, role: str) -> dict:
+    """:func:`detail` of one complaint (404 if none), a step: the read of a confidential
+    customer's complaint is recorded and committed."""
+    return detail(get(complaint_id), role)
 
 
 def consequence_view(x: ComplaintConsequence) -> dict:

@@ -23,9 +23,11 @@ from ..orders import approvals, payments, staffing
 from ..orders.models import Order
 from ..orders.records import OrderApproval, OrderContract
 from ..timeutil import utcnow
+from ..transactions import transactional
 from ..workers import service as workers
 from ..workers.models import Worker
 from . import clocks, policy
+from .clock import DEFAULT_HOURS
 from .models import Complaint, ComplaintConsequence, ComplaintResolution
 from .service import _commit, _open, check_version, field_error, get, log
 
@@ -38,6 +40,17 @@ def compensation_limit() -> Decimal:
     """The largest compensation a dispatcher may give without a supervisor's approval."""
     return Decimal(str(current_app.config.get("COMPLAINTS_COMPENSATION_LIMIT",
                                               DEFAULT_COMPENSATION_LIMIT)))
+
+
+@transactional
+def policy_overview() -> dict:
+    """The company's complaint classes and levels with their SLA minutes, the desk's hours
+    and the compensation limit; a step, as the defaults are written (and committed) the
+    first time."""
+    return {"categories": policy.categories(), "levels": policy.levels(),
+            "desk_hours": list(current_app.config.get("COMPLAINTS_DESK_HOURS") or
+                               DEFAULT_HOURS),
+            "compensation_limit": compensation_limit()}
 
 
 def refundable(order: Order, exclude_id: int | None = None) -> Decimal:
@@ -66,6 +79,7 @@ def _amount(amount: Decimal | None) -> Decimal:
     return amount.quantize(Decimal("0.01"))
 
 
+@transactional
 def resolve(complaint_id: int, kind: str, *, actor: User, callback_at: dt.datetime | None,
             note: str = "", amount: Decimal | None = None, new_worker_id: int | None = None,
             change_date: dt.date | None = None, version: int | None = None
@@ -165,6 +179,7 @@ def refunds_for_finance(*, state: str | None = "awaiting_finance", page: int = 1
     return out
 
 
+@transactional
 def confirm_refund(resolution_id: int, *, actor_id: int) -> ComplaintResolution:
     """Finance confirms the refund was paid back to the customer (财务确认); commits."""
     res = db.session.scalar(sa.select(ComplaintResolution).where(
@@ -182,10 +197,11 @@ def confirm_refund(resolution_id: int, *, actor_id: int) -> ComplaintResolution:
     return res
 
 
-def closing_callback(complaint_id: int, verdict: str, *, actor_id: int, note: str = "",
+@transactional
+def _closing_callback(complaint_id: int, verdict: str, *, actor_id: int, note: str = "",
                      version: int | None = None) -> Complaint:
-    """The complaint call-back (投诉回访): satisfied closes the complaint; not satisfied
-    reopens it with fresh call-back and solution clocks. Commits."""
+    """:func:`closing_callback`'s step: the complaint and the outbox messages to deliver
+    once it is committed."""
     c = get(complaint_id, lock=True)
     check_version(c, version)
     _open(c)
@@ -218,6 +234,16 @@ def closing_callback(complaint_id: int, verdict: str, *, actor_id: int, note: st
 
         ids = after_complaint_in(c)
     _commit()
+    return c, ids
+
+
+def closing_callback(complaint_id: int, verdict: str, *, actor_id: int, note: str = "",
+                     version: int | None = None) -> Complaint:
+    """The complaint call-back (投诉回访): satisfied closes the complaint; not satisfied
+    reopens it with fresh call-back and solution clocks. Commits (the step), then
+    delivers the survey it sent."""
+    c, ids = _closing_callback(complaint_id, verdict, actor_id=actor_id, note=note,
+                               version=version)
     for message_id in ids:
         outbox.deliver(message_id)
     return c
@@ -226,6 +252,7 @@ def closing_callback(complaint_id: int, verdict: str, *, actor_id: int, note: st
 # --------------------------------------------------------------------- consequences
 
 
+@transactional
 def add_consequence(complaint_id: int, kind: str, *, actor: User, reason: str,
                     overall: int | None = None) -> ComplaintConsequence:
     """The complaint was found against the worker: put an evaluation on her record
@@ -271,6 +298,7 @@ def _apply(row: ComplaintConsequence, actor: User) -> None:
     row.state, row.decided_by_id, row.decided_at = "applied", actor.id, utcnow()
 
 
+@transactional
 def decide_consequence(consequence_id: int, approve: bool, *, actor: User,
                        note: str = "") -> ComplaintConsequence:
     """A supervisor approves (applies) or rejects a dispatcher's request. Commits."""

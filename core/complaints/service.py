@@ -3,7 +3,8 @@ the work on them — contacts, call-backs, promises, reassignment, waiting on th
 customer, a changed level. Resolutions, the closing call-back and the consequences for
 the worker are in :mod:`core.complaints.resolutions`.
 
-The service owns the transaction: the public functions commit (``*_in`` variants join
+The service owns the transaction: the public functions are @transactional steps (they
+commit when called on their own and roll back when they refuse; ``*_in`` variants join
 the caller's). Nothing here touches Redis: the sweep (:mod:`core.complaints.jobs`) reads
 the clocks from the database and sends warnings and escalations through the outbox.
 """
@@ -25,6 +26,7 @@ from ..followups.models import FollowUp, MediationCase
 from ..messages import Msg
 from ..orders.models import Order
 from ..timeutil import SHANGHAI, utcnow
+from ..transactions import transactional
 from ..workers.models import Worker
 from . import clocks, policy
 from .models import OPEN_STATES, Complaint, ComplaintAction
@@ -229,13 +231,13 @@ def open_complaint_in(*, customer_id: int, channel: str, category: str, level: s
     return Intake(c)
 
 
+@transactional
 def open_complaint(**kwargs) -> Intake:
     """:func:`open_complaint_in`, committed."""
-    result = open_complaint_in(**kwargs)
-    db.session.commit()
-    return result
+    return open_complaint_in(**kwargs)
 
 
+@transactional
 def from_followup(followup_id: int, *, category: str, level: str, actor_id: int | None,
                   summary: str | None = None) -> Intake:
     """One click from the follow-up queue: a follow-up that ended "not satisfied" becomes
@@ -258,7 +260,6 @@ def from_followup(followup_id: int, *, category: str, level: str, actor_id: int 
         summary=(summary or reason or f.title_zh)[:200], details=reason,
         received_at=f.completed_at or utcnow(), actor_id=actor_id, contacted=True,
         followup_id=f.id)
-    db.session.commit()
     return result
 
 
@@ -266,10 +267,11 @@ def from_followup(followup_id: int, *, category: str, level: str, actor_id: int 
 
 
 def _commit() -> None:
+    """Write the step's changes now (its @transactional wrapper commits them) so that a
+    lost version race is this area's own 409 (:data:`STALE`), raised inside the step."""
     try:
-        db.session.commit()
+        db.session.flush()
     except StaleDataError as exc:
-        db.session.rollback()
         raise Conflict(STALE, code="stale_version") from exc
 
 
@@ -278,6 +280,7 @@ def _open(c: Complaint) -> None:
         raise Conflict(Msg("This complaint is closed.", "该投诉已结案。"), code="complaint_closed")
 
 
+@transactional
 def add_action(complaint_id: int, kind: str, *, actor_id: int, note: str = "",
                promised_at: dt.datetime | None = None, version: int | None = None
                ) -> Complaint:
@@ -310,6 +313,7 @@ def add_action(complaint_id: int, kind: str, *, actor_id: int, note: str = "",
     return c
 
 
+@transactional
 def reassign(complaint_id: int, owner_id: int, *, actor_id: int, note: str = "",
              version: int | None = None) -> Complaint:
     """Give the complaint to someone else (logged); commits."""
@@ -335,6 +339,7 @@ def _resume(c: Complaint, actor_id: int | None, now: dt.datetime, note: str) -> 
     log(c, "resume", actor_id, note, data={"paused_minutes": paused}, at=now)
 
 
+@transactional
 def wait_on_customer(complaint_id: int, waiting: bool, *, actor_id: int, note: str = "",
                      version: int | None = None) -> Complaint:
     """Stop the clocks while the desk waits on the customer (``waiting``), or run them
@@ -361,6 +366,7 @@ def wait_on_customer(complaint_id: int, waiting: bool, *, actor_id: int, note: s
     return c
 
 
+@transactional
 def change_level(complaint_id: int, level: str, *, actor_id: int, note: str = "",
                  version: int | None = None) -> Complaint:
     """Raise or lower the level; a level handled by supervisors routes it to one. The

@@ -4,22 +4,33 @@ same service calls as the API; errors shown beside the fields or flashed."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from marshmallow import ValidationError
+from marshmallow import ValidationError, fields, validate
 
 from ..access import current_principal, roles
 from ..accounts.models import User
 from ..errors import DomainError, flatten_fields
 from ..extensions import db
 from ..i18n import reader_text
-from ..messages import bilingual
+from ..messages import Msg, bilingual
 from ..timeutil import SHANGHAI
+from ..webforms import parse_form
 from . import policy, queries, resolutions, service
 from .models import CONSEQUENCE_KINDS, RESOLUTION_KINDS
-from .schemas import ComplaintInSchema, ComplaintQuerySchema
+from .schemas import (
+    ActionInSchema,
+    CallbackInSchema,
+    ComplaintInSchema,
+    ComplaintQuerySchema,
+    ConsequenceInSchema,
+    FromFollowupSchema,
+    LevelChangeSchema,
+    ReassignSchema,
+    ResolutionInSchema,
+    WaitingSchema,
+)
 
 bp = Blueprint("complaints", __name__, url_prefix="/complaints")
 DESK = ("dispatcher", "supervisor")
@@ -56,7 +67,6 @@ def _chips(args) -> list[tuple[str, dict, bool]]:
 
 
 def _flash(exc: Exception) -> None:
-    db.session.rollback()
     fields = exc.fields if isinstance(exc, DomainError) else flatten_fields(exc.messages)
     for field, msgs in (fields or {}).items():
         for m in msgs:
@@ -66,19 +76,19 @@ def _flash(exc: Exception) -> None:
         flash(reader_text(m), "error")
 
 
-def _local_time(value: str | None, field: str) -> dt.datetime | None:
-    """A ``datetime-local`` form value, read as Beijing time."""
-    if not value:
-        return None
-    try:
-        return dt.datetime.fromisoformat(value).replace(tzinfo=SHANGHAI)
-    except ValueError as exc:
-        raise service.field_error(field, "Not a valid date and time.",
-                                  "不是有效的日期时间。") from exc
+def _local_time(**presence) -> fields.AwareDateTime:
+    """A ``datetime-local`` box, read as Beijing time."""
+    return fields.AwareDateTime(default_timezone=SHANGHAI, error_messages={
+        "invalid": Msg("Not a valid date and time.", "不是有效的日期时间。")}, **presence)
 
 
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.strip().isdigit() else None
+#: the page's forms: the API's schemas, with the times typed in Beijing time and the
+#: consequence's reason typed into the form's ``note`` box
+IntakeForm = ComplaintInSchema.from_dict({"received_at": _local_time(load_default=None)})
+ActionForm = ActionInSchema.from_dict({"promised_at": _local_time(load_default=None)})
+ResolutionForm = ResolutionInSchema.from_dict({"callback_at": _local_time(load_default=None)})
+ConsequenceForm = ConsequenceInSchema.from_dict({"reason": fields.String(
+    data_key="note", load_default="", validate=validate.Length(max=2000))})
 
 
 def _staff() -> list[User]:
@@ -100,7 +110,6 @@ def index():
         _flash(exc)
         args = ComplaintQuerySchema().load({})
     page = queries.search(principal.role, user_id=principal.id, **args)
-    db.session.commit()
     return render_template("complaints/index.html", page=page, chips=_chips(request.args),
                            args=request.args, labels=queries.labels_by_code())
 
@@ -113,34 +122,23 @@ def new():
     return _intake_page(form, {})
 
 
-def _intake_page(form: dict, errors: dict, status: int = 200):
-    page = render_template("complaints/new.html", form=form, errors=errors,
-                           categories=policy.categories(active_only=True),
-                           levels=policy.levels())
-    db.session.commit()
-    return page, status
+def _intake_page(form, errors: dict, status: int = 200):
+    policy.settle_defaults()
+    return render_template("complaints/new.html", form=form, errors=errors,
+                           categories=policy.categories(active_only=True, ensure=False),
+                           levels=policy.levels(ensure=False)), status
 
 
 @bp.post("/")
 @roles(*DESK)
 def create():
     """Take a complaint in from the form."""
-    keys = ("customer_id", "order_id", "worker_id", "channel", "category", "level",
-            "summary", "details", "received_at")
-    form = {k: request.form.get(k, "").strip() for k in keys}
     try:
-        data = {k: v for k, v in form.items() if v and k != "received_at"}
-        data["contacted"] = request.form.get("contacted") == "1"
-        loaded = ComplaintInSchema().load(data)
-        loaded["received_at"] = _local_time(form["received_at"], "received_at")
-        result = service.open_complaint(actor_id=current_principal().id, **loaded)
-    except ValidationError as exc:
-        db.session.rollback()
-        return _intake_page(form, flatten_fields(exc.messages), 422)
+        data = parse_form(IntakeForm(), checkboxes=("contacted",))
+        result = service.open_complaint(actor_id=current_principal().id, **data)
     except DomainError as exc:
-        db.session.rollback()
         if exc.fields:
-            return _intake_page(form, exc.fields, exc.status)
+            return _intake_page(request.form, exc.fields, exc.status)
         raise
     flash(_("已并入该订单未结的投诉") if result.folded else _("已登记投诉"))
     return redirect(url_for("complaints.detail", complaint_id=result.complaint.id))
@@ -150,9 +148,8 @@ def create():
 @roles(*DESK)
 def from_followup(followup_id):
     """One click from the follow-up queue: the "not satisfied" follow-up → a complaint."""
-    result = service.from_followup(followup_id, category=request.form.get("category") or
-                                   "quality", level=request.form.get("level") or "general",
-                                   actor_id=current_principal().id)
+    result = service.from_followup(followup_id, actor_id=current_principal().id,
+                                   **parse_form(FromFollowupSchema()))
     flash(_("已并入该订单未结的投诉") if result.folded else _("已转为投诉"))
     return redirect(url_for("complaints.detail", complaint_id=result.complaint.id))
 
@@ -161,9 +158,7 @@ def from_followup(followup_id):
 @roles(*DESK)
 def detail(complaint_id):
     """One complaint: clocks, timeline, resolutions and the forms to work it."""
-    c = service.get(complaint_id)
-    view = queries.detail(c, current_principal().role)
-    db.session.commit()
+    view = queries.read(complaint_id, current_principal().role)
     return render_template("complaints/detail.html", c=view, staff=_staff(),
                            levels=policy.levels(), resolution_kinds=RESOLUTION_KINDS,
                            consequence_kinds=CONSEQUENCE_KINDS)
@@ -174,47 +169,26 @@ def detail(complaint_id):
 def act(complaint_id, what):
     """The forms of the complaint page: action, waiting, reassign, level, resolution,
     callback, consequence."""
-    f = request.form
     actor = current_principal()
-    version = _int(f.get("version"))
-    note = (f.get("note") or "").strip()[:2000]
     try:
         if what == "action":
-            service.add_action(complaint_id, f.get("kind") or "note", actor_id=actor.id,
-                               note=note, version=version,
-                               promised_at=_local_time(f.get("promised_at"), "promised_at"))
+            service.add_action(complaint_id, actor_id=actor.id, **parse_form(ActionForm()))
         elif what == "waiting":
-            service.wait_on_customer(complaint_id, f.get("waiting") == "1", actor_id=actor.id,
-                                     note=note, version=version)
+            service.wait_on_customer(complaint_id, actor_id=actor.id,
+                                     **parse_form(WaitingSchema()))
         elif what == "reassign":
-            owner = _int(f.get("owner_id"))
-            if owner is None:
-                raise service.field_error("owner_id", "Choose who takes it.", "请选择负责人。")
-            service.reassign(complaint_id, owner, actor_id=actor.id, note=note, version=version)
+            service.reassign(complaint_id, actor_id=actor.id, **parse_form(ReassignSchema()))
         elif what == "level":
-            service.change_level(complaint_id, f.get("level") or "", actor_id=actor.id,
-                                 note=note, version=version)
+            service.change_level(complaint_id, actor_id=actor.id,
+                                 **parse_form(LevelChangeSchema()))
         elif what == "resolution":
-            kind = f.get("kind") or ""
-            if kind not in RESOLUTION_KINDS:
-                raise service.field_error("kind", "Choose how it is resolved.", "请选择处理方式。")
-            resolutions.resolve(complaint_id, kind, actor=actor, note=note, version=version,
-                                callback_at=_local_time(f.get("callback_at"), "callback_at"),
-                                amount=_amount(f.get("amount")),
-                                new_worker_id=_int(f.get("new_worker_id")))
+            resolutions.resolve(complaint_id, actor=actor, **parse_form(ResolutionForm()))
         elif what == "callback":
-            verdict = f.get("verdict") or ""
-            if verdict not in ("satisfied", "not_satisfied"):
-                raise service.field_error("verdict", "Satisfied or not satisfied.",
-                                          "请选择满意或不满意。")
-            resolutions.closing_callback(complaint_id, verdict, actor_id=actor.id, note=note,
-                                         version=version)
+            resolutions.closing_callback(complaint_id, actor_id=actor.id,
+                                         **parse_form(CallbackInSchema()))
         elif what == "consequence":
-            kind = f.get("kind") or ""
-            if kind not in CONSEQUENCE_KINDS:
-                raise service.field_error("kind", "Choose the consequence.", "请选择处理措施。")
-            resolutions.add_consequence(complaint_id, kind, actor=actor, reason=note,
-                                        overall=_int(f.get("overall")))
+            resolutions.add_consequence(complaint_id, actor=actor,
+                                        **parse_form(ConsequenceForm()))
         else:
             return redirect(url_for("complaints.detail", complaint_id=complaint_id))
         flash(_("已保存"))
@@ -223,16 +197,3 @@ def act(complaint_id, what):
             raise
         _flash(exc)
     return redirect(url_for("complaints.detail", complaint_id=complaint_id))
-
-
-def _amount(value: str | None) -> Decimal | None:
-    if not value or not value.strip():
-        return None
-    try:
-        amount = Decimal(value.strip())
-    except InvalidOperation as exc:
-        raise service.field_error("amount", "Give the amount in yuan.", "请填写金额（元）。") \
-            from exc
-    if not amount.is_finite() or amount > Decimal("9999999999.99"):
-        raise service.field_error("amount", "Give the amount in yuan.", "请填写金额（元）。")
-    return amount

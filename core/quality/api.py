@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 
 from ..access import roles
-from ..extensions import db
 from ..reports.periods import parse_month
 from . import checks, sampling, standards
 from .schemas import (
@@ -53,7 +52,6 @@ def list_standards(args):
 def save_standard(data):
     """Save a kind's scoring standard as its next version (weights sum to 100 %)."""
     standard = standards.save(data["kind"], data["items"], data["note"])
-    db.session.commit()
     return standard
 
 
@@ -84,7 +82,6 @@ def draw_sample(data):
     sample = sampling.draw(parse_month(data["month"]), data["kind"], data["per_dispatcher"],
                            reviewer_id=data["reviewer_id"], seed=data["seed"],
                            dispatcher_ids=data["dispatcher_ids"])
-    db.session.commit()
     return sample
 
 
@@ -121,7 +118,6 @@ def list_checks(args):
 def create_check(data):
     """Check one record on demand (not drawn in a sample)."""
     check = checks.create_on_demand(data["kind"], data["record_id"], data["reviewer_id"])
-    db.session.commit()
     return check
 
 
@@ -141,7 +137,6 @@ def score_check(data, check_id):
     """Score every item with comments (order-entry checks also mark the entry)."""
     check = checks.score(checks.get(check_id), data["version"], data["scores"],
                          data["comment"], data["entry_accurate"])
-    db.session.commit()
     return check
 
 
@@ -152,7 +147,6 @@ def score_check(data, check_id):
 def appeal_check(data, check_id):
     """The dispatcher appeals her check, once."""
     check = checks.appeal(checks.get(check_id), data["version"], data["reason"])
-    db.session.commit()
     return check
 
 
@@ -164,5 +158,4 @@ def decide_appeal(data, check_id):
     """A supervisor decides the appeal: upheld, or changed with new item scores."""
     check = checks.decide(checks.get(check_id), data["version"], data["outcome"],
                           data["note"], data["scores"])
-    db.session.commit()
     return check

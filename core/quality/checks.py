@@ -1,5 +1,6 @@
 """Scoring a quality check, the dispatcher's one appeal (申诉) and the supervisor's
-decision; who may see which check. Callers commit."""
+decision; who may see which check. The writing functions are @transactional steps
+(they commit when called on their own, join a caller's step otherwise)."""
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
@@ -13,6 +14,7 @@ from ..extensions import db
 from ..messages import Msg
 from ..pagination import apply_sort, paginate
 from ..timeutil import utcnow
+from ..transactions import transactional
 from . import sampling, standards
 from .models import QualityCheck, QualityCheckScore, QualityStandard
 
@@ -127,6 +129,7 @@ def _drop_rollups(check: QualityCheck) -> None:
         rollup.invalidate(month)
 
 
+@transactional
 def score(check: QualityCheck, version: int, scores: list[dict], comment: str = "",
           entry_accurate: bool | None = None) -> QualityCheck:
     """The reviewer scores every item (with comments); open to re-scoring until the
@@ -158,6 +161,7 @@ def score(check: QualityCheck, version: int, scores: list[dict], comment: str = 
     return check
 
 
+@transactional
 def appeal(check: QualityCheck, version: int, reason: str) -> QualityCheck:
     """The dispatcher appeals her check once (申诉)."""
     user = current_principal()
@@ -177,6 +181,7 @@ def appeal(check: QualityCheck, version: int, reason: str) -> QualityCheck:
     return check
 
 
+@transactional
 def decide(check: QualityCheck, version: int, outcome: str, note: str,
            scores: list[dict] | None = None) -> QualityCheck:
     """A supervisor decides the appeal: ``upheld`` keeps the score, ``changed`` re-scores
@@ -207,6 +212,7 @@ def decide(check: QualityCheck, version: int, outcome: str, note: str,
     return check
 
 
+@transactional
 def create_on_demand(kind: str, record_id: int, reviewer_id: int | None) -> QualityCheck:
     """An on-demand check of one record (e.g. an order a reviewer wants to mark)."""
     from ..reports.periods import month_of

@@ -3,7 +3,8 @@ stored seed so the draw can be made again and audited, never the reviewer's own 
 
 The candidates of a dispatcher are her records of the month in id order; her draw is
 ``random.Random(f"{seed}:{dispatcher_id}").sample(candidates, N)`` — the same seed and
-the same records give the same draw on any machine. Callers commit.
+the same records give the same draw on any machine. :func:`draw` is a @transactional
+step.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from ..followups.models import FollowUp
 from ..messages import Msg
 from ..orders.models import Order
 from ..reports.periods import Period
+from ..transactions import transactional
 from . import standards
 from .models import QualityCheck, QualitySample
 
@@ -113,6 +115,7 @@ def _reviewer(reviewer_id: int | None) -> User:
     return reviewer
 
 
+@transactional
 def draw(period: Period, kind: str, per_dispatcher: int, *, reviewer_id: int | None = None,
          seed: int | None = None, dispatcher_ids: list[int] | None = None) -> QualitySample:
     """Draw and store a sample with one pending check per record drawn. 409 when a drawn

@@ -1,5 +1,5 @@
 """Scoring standards (评分标准): per kind of record, versioned; items' weights sum to 100 %.
-Callers commit."""
+Saving one is a @transactional step."""
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -9,6 +9,7 @@ from ..audit.service import record
 from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..messages import Msg
+from ..transactions import transactional
 from .models import KIND_LABELS, QualityStandard, QualityStandardItem
 
 
@@ -63,6 +64,7 @@ def validate_items(items: list[dict]) -> None:
                      f"各项权重合计须为 100%，当前为 {total}%。")
 
 
+@transactional
 def save(kind: str, items: list[dict], note: str = "") -> QualityStandard:
     """Save the standard of ``kind`` as its next version; the previous one is retired but
     kept, with the checks scored against it."""

@@ -7,18 +7,25 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from marshmallow import ValidationError
+from marshmallow import ValidationError, fields, validate
 
 from ..access import current_principal, roles
 from ..accounts.models import User
 from ..errors import DomainError, Invalid, flatten_fields
 from ..extensions import db
 from ..i18n import reader_text
-from ..messages import bilingual
+from ..messages import Msg, bilingual
 from ..reports.periods import parse_month
+from ..webforms import parse_form
 from . import checks, sampling, standards
 from .models import APPEAL_OUTCOMES, KIND_LABELS, KINDS, STATE_LABELS, STATES
-from .schemas import QStandardInSchema
+from .schemas import (
+    QAppealInSchema,
+    QDecisionInSchema,
+    QSampleInSchema,
+    QScoreInSchema,
+    QStandardInSchema,
+)
 
 bp = Blueprint("quality", __name__, url_prefix="/quality")
 
@@ -33,12 +40,9 @@ def _int(value: str | None) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-def _bad(field: str, en: str, zh: str) -> Invalid:
-    return Invalid(fields={field: [{"en": en, "zh": zh}]})
-
-
 def _errors(exc: Exception) -> dict:
-    db.session.rollback()
+    """The refusal's fields (nothing to undo: the form is read before the step, and a
+    step that refuses has rolled back)."""
     if isinstance(exc, DomainError):
         if exc.fields:
             return exc.fields
@@ -107,52 +111,56 @@ def detail(check_id):
                            outcomes=APPEAL_OUTCOMES, **_ctx())
 
 
-def _item_scores(form, check) -> list[dict]:
-    out = []
+def _item_fields(check) -> dict:
+    """The score form's per-item boxes (``score-<item id>``, ``comment-<item id>``) as an
+    argument map, built from the check's standard (the names are known only now)."""
+    out = {}
     for item in check.standard.items:
-        raw = (form.get(f"score-{item.id}") or "").strip()
-        if raw == "":
-            continue
-        try:
-            value = int(raw)
-        except ValueError:
-            raise _bad("scores", f"Give a whole number for “{item.title_en or item.title_zh}”.",
-                       f"“{item.title_zh}”的分数应为整数。") from None
-        out.append({"item_id": item.id, "score": value,
-                    "comment": (form.get(f"comment-{item.id}") or "").strip()[:500]})
+        whole = Msg(f"Give a whole number for “{item.title_en or item.title_zh}”.",
+                    f"“{item.title_zh}”的分数应为整数。")
+        out[f"score-{item.id}"] = fields.Integer(load_default=None,
+                                                 error_messages={"invalid": whole})
+        out[f"comment-{item.id}"] = fields.String(load_default="",
+                                                  validate=validate.Length(max=500))
     return out
+
+
+def _item_scores(check) -> list[dict]:
+    """The scores typed into the check's form, as the API's ``scores`` (an item left
+    blank is not scored); a refused box is named ``scores``, as the API names it."""
+    try:
+        form = parse_form(_item_fields(check))
+    except Invalid as exc:
+        raise Invalid(fields={"scores": [m for msgs in exc.fields.values() for m in msgs]}) \
+            from None
+    return [{"item_id": item.id, "score": form[f"score-{item.id}"],
+             "comment": form[f"comment-{item.id}"]}
+            for item in check.standard.items if form[f"score-{item.id}"] is not None]
 
 
 @bp.post("/checks/<int:check_id>/<what>")
 @roles(*READ)
 def act(check_id, what):
     """The check page's forms: ``score`` (reviewer), ``appeal`` (the dispatcher, once),
-    ``decision`` (a supervisor)."""
+    ``decision`` (a supervisor). The form is read before the step; a refused step wrote
+    nothing (it rolled back)."""
     check = checks.get(check_id)
     user = current_principal()
-    f = request.form
-    version = _int(f.get("version")) or 0
     try:
         if what == "score" and (user.role in REVIEW or user.role == "admin"):
-            accurate = {"1": True, "0": False}.get(f.get("entry_accurate") or "")
-            checks.score(check, version, _item_scores(f, check),
-                         (f.get("comment") or "").strip()[:4000], accurate)
+            data = parse_form(QScoreInSchema(exclude=("scores",)))
+            checks.score(check, data["version"], _item_scores(check), data["comment"],
+                         data["entry_accurate"])
         elif what == "appeal" and user.role == "dispatcher":
-            reason = (f.get("reason") or "").strip()
-            if not reason:
-                raise _bad("reason", "Say why you appeal.", "请填写申诉理由。")
-            checks.appeal(check, version, reason[:2000])
+            data = parse_form(QAppealInSchema())
+            checks.appeal(check, data["version"], data["reason"])
         elif what == "decision" and user.role in ("supervisor", "admin"):
-            outcome = f.get("outcome") or ""
-            if outcome not in APPEAL_OUTCOMES:
-                raise _bad("outcome", "Choose upheld or changed.", "请选择维持原判或改判。")
-            scores = _item_scores(f, check) if outcome == "changed" else None
-            checks.decide(check, version, outcome, (f.get("note") or "").strip()[:2000],
-                          scores)
+            data = parse_form(QDecisionInSchema(exclude=("scores",)))
+            scores = _item_scores(check) if data["outcome"] == "changed" else None
+            checks.decide(check, data["version"], data["outcome"], data["note"], scores)
         else:
             flash(_("无权进行此操作"), "error")
             return redirect(url_for("quality.detail", check_id=check_id))
-        db.session.commit()
         flash(_("已保存"))
     except (DomainError, ValidationError) as exc:
         if isinstance(exc, DomainError) and exc.status == 404:
@@ -172,14 +180,22 @@ def standards_page():
     return render_template("quality/standards.html", current=current, **_ctx())
 
 
-def _rows_from_form(form) -> list[dict]:
-    rows = []
-    for n in range(int(form.get("rows") or 0)):
-        row = {k: (form.get(f"{k}-{n}") or "").strip()
-               for k in ("title_zh", "title_en", "description", "weight", "max_score")}
-        if any(row.values()):
-            rows.append(row)
-    return rows
+ROW_FIELDS = ("title_zh", "title_en", "description", "weight", "max_score")
+
+
+def _rows_from_form() -> tuple[list[dict], str, str | None]:
+    """The editor's rows (``<field>-<n>`` for n below ``rows``), its note and the kind it
+    posts, read through an argument map built from the row count the form states; only
+    the rows typed into. The kind is judged by the API's schema afterwards."""
+    count = parse_form({"rows": fields.Integer(load_default=0,
+                                               validate=validate.Range(min=0, max=500))})
+    argmap = {f"{k}-{n}": fields.String(load_default="")
+              for n in range(count["rows"]) for k in ROW_FIELDS}
+    argmap["note"] = fields.String(load_default="", validate=validate.Length(max=255))
+    argmap["kind"] = fields.String(load_default=None)
+    form = parse_form(argmap)
+    rows = [{k: form[f"{k}-{n}"] for k in ROW_FIELDS} for n in range(count["rows"])]
+    return [r for r in rows if any(r.values())], form["note"], form["kind"]
 
 
 @bp.route("/standards/edit", methods=["GET", "POST"])
@@ -187,20 +203,21 @@ def _rows_from_form(form) -> list[dict]:
 def edit_standard():
     """The editor: a kind's items (title, description, weight %, top score); saved as the
     kind's next version when the weights sum to 100 %."""
-    kind = request.values.get("kind") if request.values.get("kind") in KINDS else KINDS[0]
+    kind = request.args.get("kind") if request.args.get("kind") in KINDS else KINDS[0]
     errors: dict = {}
     note = ""
     if request.method == "POST":
-        rows = _rows_from_form(request.form)
-        note = (request.form.get("note") or "").strip()
-        items = [{"title_zh": r["title_zh"], "title_en": r["title_en"],
-                  "description": r["description"],
-                  "weight": r["weight"] or None, "max_score": r["max_score"] or 10}
-                 for r in rows]
+        rows = []
         try:
-            data = QStandardInSchema().load({"kind": kind, "note": note, "items": items})
+            rows, note, posted = _rows_from_form()
+            kind = posted if posted in KINDS else kind
+            items = [{"title_zh": r["title_zh"], "title_en": r["title_en"],
+                      "description": r["description"],
+                      "weight": r["weight"] or None, "max_score": r["max_score"] or 10}
+                     for r in rows]
+            data = QStandardInSchema().load({"kind": posted or kind, "note": note,
+                                             "items": items})
             standard = standards.save(data["kind"], data["items"], data["note"])
-            db.session.commit()
             flash(_("评分标准已保存为第 %(v)s 版", v=standard.version))
             return redirect(url_for("quality.standards_page"))
         except (DomainError, ValidationError) as exc:
@@ -231,18 +248,11 @@ def samples():
     status = 200
     if request.method == "POST":
         try:
-            per = (form.get("per_dispatcher") or "").strip()
-            if not per.isdigit() or not 1 <= int(per) <= 200:
-                raise _bad("per_dispatcher", "Give 1 to 200 records per dispatcher.",
-                           "每人条数应为 1–200。")
-            kind = form.get("kind") or ""
-            if kind not in KINDS:
-                raise _bad("kind", "Choose what is checked.", "请选择质检类别。")
-            seed = (form.get("seed") or "").strip()
-            sample = sampling.draw(parse_month(form.get("month") or "", must_have_ended=False),
-                                   kind, int(per), reviewer_id=_int(form.get("reviewer_id")),
-                                   seed=int(seed) if seed.isdigit() else None)
-            db.session.commit()
+            data = parse_form(QSampleInSchema())
+            sample = sampling.draw(parse_month(data["month"], must_have_ended=False),
+                                   data["kind"], data["per_dispatcher"],
+                                   reviewer_id=data["reviewer_id"], seed=data["seed"],
+                                   dispatcher_ids=data["dispatcher_ids"])
             flash(_("已抽取 %(n)s 条记录", n=len(sample_checks(sample.id))))
             return redirect(url_for("quality.index", sample_id=sample.id))
         except (DomainError, ValidationError) as exc:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 
 from ..access import current_principal, roles
-from ..extensions import db
 from . import documents, monthly, service
 from .access import MANAGE_ROLES, VIEW_ROLES, own_dispatcher, sees_everyone
 from .compute import Scope
@@ -92,7 +91,6 @@ def get_weights():
 def put_weights(data):
     """Set the PK weights; they must be PK KPIs summing to 100 %."""
     result = service.set_weights(data["weights"])
-    db.session.commit()
     return {"weights": result}
 
 
@@ -124,7 +122,6 @@ def generate_monthly(data):
     """Generate (or regenerate) an ended month's report; the same data gives the same
     figures and digest."""
     report = monthly.generate_by_request(parse_month(data["month"], must_have_ended=True))
-    db.session.commit()
     return _report_out(report)
 
 

@@ -14,6 +14,7 @@ from ..errors import NotFound
 from ..extensions import db
 from ..messages import Msg
 from ..timeutil import business_today, utcnow
+from ..transactions import transactional
 from . import documents
 from .calendar import plan_deadline, report_deadline
 from .models import MonthlyReport, SupervisorTask
@@ -64,8 +65,9 @@ def generate(period: Period, actor_id: int | None = None) -> MonthlyReport:
     return report
 
 
+@transactional
 def generate_by_request(period: Period) -> MonthlyReport:
-    """A supervisor (re)generates a month's report from the page or the API."""
+    """A supervisor (re)generates a month's report from the page or the API (a step)."""
     user = current_principal()
     return generate(period, user.id if user else None)
 
@@ -134,8 +136,9 @@ def open_tasks() -> list[SupervisorTask]:
         SupervisorTask.state.desc(), SupervisorTask.due_on.desc()).limit(24)))
 
 
+@transactional
 def complete_task(task_id: int, note: str = "") -> SupervisorTask:
-    """Mark a supervisor's task done."""
+    """Mark a supervisor's task done (a step)."""
     task = db.session.get(SupervisorTask, task_id)
     if task is None:
         raise NotFound(Msg("No such task.", "找不到该任务。"))

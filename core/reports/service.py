@@ -1,5 +1,5 @@
 """KPI tables, trends and the PK board (staff compared, 000's PK mechanism); the
-company's PK weights. Callers commit."""
+company's PK weights (:func:`set_weights` is a @transactional step)."""
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -11,6 +11,7 @@ from ..errors import Invalid
 from ..extensions import db
 from ..plugins import service_lines
 from ..timeutil import utcnow
+from ..transactions import transactional
 from . import compute, rollup
 from .compute import DESK, Scope, available
 from .kpis import DEFAULT_PK_WEIGHTS, KPIS, PK_CODES
@@ -104,6 +105,7 @@ def weights() -> dict[str, int]:
     return rows or dict(DEFAULT_PK_WEIGHTS)
 
 
+@transactional
 def set_weights(new: dict[str, int]) -> dict[str, int]:
     """Replace the PK weights; 422 on ``weights`` unless they are PK KPIs summing to 100."""
     unknown = sorted(set(new) - set(PK_CODES))

@@ -7,17 +7,20 @@ import datetime as dt
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from marshmallow import fields, validate
 
 from ..access import current_principal, roles
 from ..accounts.models import User
 from ..extensions import db
 from ..plugins import service_lines
+from ..webforms import parse_form
 from . import documents, monthly, render, service
 from .access import VIEW_ROLES, own_dispatcher, sees_everyone
 from .calendar import report_deadline
 from .compute import DESK, Scope
 from .kpis import BY_CODE, KPIS
 from .periods import parse_month, parse_span, shift_month, week_of
+from .schemas import RReportGenerateSchema
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 REPORT_ROLES = ("supervisor", "quality")
@@ -82,9 +85,8 @@ def dashboard():
 @roles("supervisor")
 def generate():
     """Generate (or regenerate) an ended month's report from the dashboard."""
-    period = parse_month(request.form.get("month"), must_have_ended=True)
+    period = parse_month(parse_form(RReportGenerateSchema())["month"], must_have_ended=True)
     monthly.generate_by_request(period)
-    db.session.commit()
     return redirect(url_for("reports.dashboard", month=period.key))
 
 
@@ -172,6 +174,6 @@ def tasks():
 @roles("supervisor")
 def task_done(task_id: int):
     """Mark a supervisor's task done."""
-    monthly.complete_task(task_id, request.form.get("note", "")[:2000])
-    db.session.commit()
+    monthly.complete_task(task_id, parse_form({"note": fields.String(
+        load_default="", validate=validate.Length(max=2000))})["note"])
     return redirect(url_for("reports.tasks"))

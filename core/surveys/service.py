@@ -13,7 +13,8 @@ answer sets off.
   about the same order and worker) and tells its owner at once. An end-of-service score
   is an evaluation of the worker, so it feeds her rating.
 
-The service owns the transaction: public functions commit.
+The service owns the transaction: public functions run a @transactional step (it commits
+when it returns, rolls back when it refuses) and deliver its messages once committed.
 """
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ from ..followups.outcomes import add_evaluation
 from ..messages import Msg
 from ..orders.models import Order
 from ..timeutil import utcnow
+from ..transactions import transactional
 from .questionnaire import Questionnaire, read
 
 #: moments a survey is sent at: the follow-up anchors a line's survey rule may use, the
@@ -159,7 +161,15 @@ def after_complaint_in(c: Complaint) -> list[int]:
 
 def create(*, order_id: int, channel: str, actor_id: int) -> tuple[Survey, str | None]:
     """A dispatcher's survey for an order: ``link`` sends it to the customer now;
-    ``call`` only opens it to be filled in during a call. Commits."""
+    ``call`` only opens it to be filled in during a call. Commits (the step), then
+    delivers."""
+    s, token, ids = _create(order_id=order_id, channel=channel, actor_id=actor_id)
+    _deliver(ids)
+    return s, token if channel == "link" else None
+
+
+@transactional
+def _create(*, order_id: int, channel: str, actor_id: int) -> tuple[Survey, str, list[int]]:
     order = db.session.get(Order, order_id)
     if order is None:
         raise Invalid(fields={"order_id": [{"en": "There is no such order.",
@@ -168,9 +178,7 @@ def create(*, order_id: int, channel: str, actor_id: int) -> tuple[Survey, str |
                         moment="manual", order_id=order.id, worker_id=order.worker_id,
                         dispatcher_id=order.dispatcher_id, actor_id=actor_id)
     ids = send_link_in(s, token) if channel == "link" else []
-    db.session.commit()
-    _deliver(ids)
-    return s, token if channel == "link" else None
+    return s, token, ids
 
 
 # ----------------------------------------------------------------------------- answering
@@ -193,24 +201,39 @@ def _check_open(s: Survey, now: dt.datetime, *, link: bool = True) -> None:
 
 
 def answer_by_token(token: str, raw) -> Survey:
-    """The customer answers through her link. Commits."""
-    s = by_token(token)
-    return _answer(s, raw, actor_id=None, token=token)
+    """The customer answers through her link. Commits (the step), then delivers."""
+    s, ids = _answer_link(token, raw)
+    _deliver(ids)
+    return s
+
+
+@transactional
+def _answer_link(token: str, raw) -> tuple[Survey, list[int]]:
+    return _answer(by_token(token), raw, actor_id=None, token=token)
 
 
 def answer_by_staff(survey_id: int, raw, *, actor_id: int) -> Survey:
     """A dispatcher fills the survey in during a call (the link's expiry does not apply,
-    it may not be answered twice). Commits."""
+    it may not be answered twice). Commits (the step), then delivers."""
+    s, ids = _answer_call(survey_id, raw, actor_id)
+    _deliver(ids)
+    return s
+
+
+@transactional
+def _answer_call(survey_id: int, raw, actor_id: int) -> tuple[Survey, list[int]]:
     s = get(survey_id)
     _check_open(s, utcnow(), link=False)
     return _answer(s, raw, actor_id=actor_id, token=None)
 
 
-def _answer(s: Survey, raw, *, actor_id: int | None, token: str | None) -> Survey:
+def _answer(s: Survey, raw, *, actor_id: int | None, token: str | None
+            ) -> tuple[Survey, list[int]]:
+    """Write the answers (inside the caller's step, which rolls back a refusal); the
+    outbox ids to deliver once committed."""
     q = questionnaire(s.service_line)
     reading, errors = read(q, raw)
     if errors:
-        db.session.rollback()
         raise Invalid(fields=errors)
     now = utcnow()
     stmt = sa.update(Survey).where(Survey.id == s.id, Survey.answered_at.is_(None))
@@ -221,7 +244,6 @@ def _answer(s: Survey, raw, *, actor_id: int | None, token: str | None) -> Surve
         score=reading.score, dissatisfied=reading.dissatisfied,
         channel="link" if token is not None else "call")).rowcount
     if claimed != 1:  # answered (or expired) between the read and the write
-        db.session.rollback()
         raise Conflict(ANSWERED, code="survey_answered")
     db.session.refresh(s)
     ids: list[int] = []
@@ -234,9 +256,7 @@ def _answer(s: Survey, raw, *, actor_id: int | None, token: str | None) -> Surve
                        notes=_free_text(q, reading.answers)[:500], actor_id=actor_id)
     record("update", "survey", s.id, f"survey answered: {reading.score}/5"
            + (" dissatisfied" if reading.dissatisfied else ""), actor_id=actor_id)
-    db.session.commit()
-    _deliver(ids)
-    return s
+    return s, ids
 
 
 def _free_text(q: Questionnaire, answers: dict) -> str:

@@ -7,14 +7,15 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
+from marshmallow import fields
 
 from .. import plugins
 from ..access import current_principal, public, roles
 from ..errors import Conflict, Invalid, NotFound
-from ..extensions import db
 from ..i18n import reader_text
 from ..inputs import INT64_MAX
 from ..messages import bilingual
+from ..webforms import parse_form
 from . import results, service
 from .results import GROUPS
 
@@ -22,10 +23,12 @@ bp = Blueprint("surveys", __name__)
 DESK = ("dispatcher", "supervisor")
 
 
-def _raw(form, questionnaire) -> dict:
-    """The answers a form posted, by question code (empty ones left out)."""
-    return {x.code: form.get(x.code) for x in questionnaire.questions
-            if (form.get(x.code) or "").strip()}
+def _raw(questionnaire) -> dict:
+    """The answers the form posted, by question code (empty ones left out), read through
+    an argument map of the questionnaire's own codes; each answer is judged by the
+    service (:func:`core.surveys.questionnaire.read`), with its own words."""
+    argmap = {x.code: fields.String(load_default=None) for x in questionnaire.questions}
+    return {k: v for k, v in parse_form(argmap).items() if v is not None}
 
 
 def _errors(exc: Invalid) -> dict:
@@ -55,8 +58,8 @@ def answer_page(token):
     line = plugins.service_line(s.service_line)
     answers, errors = {}, {}
     if request.method == "POST":
-        answers = _raw(request.form, q)
         try:
+            answers = _raw(q)
             service.answer_by_token(token, answers)
         except Invalid as exc:
             errors = _errors(exc)
@@ -137,14 +140,12 @@ def fill(survey_id):
     q = service.questionnaire(s.service_line)
     answers, errors = {}, {}
     if request.method == "POST":
-        answers = _raw(request.form, q)
         try:
+            answers = _raw(q)
             s = service.answer_by_staff(survey_id, answers, actor_id=current_principal().id)
         except Invalid as exc:
-            db.session.rollback()
             errors = _errors(exc)
         except Conflict as exc:
-            db.session.rollback()
             m = bilingual(exc.message)
             flash(reader_text(m), "error")
             return redirect(url_for("surveys.index"))
