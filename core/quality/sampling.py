@@ -56,12 +56,6 @@ def candidates(kind: str, period: Period) -> list[Candidate]:
                        FollowUp.completed_at < period.end)
                 .order_by(FollowUp.id))
     else:
-        from ..reports.compute import complaints_available
-
-        if not complaints_available():
-            raise Invalid(fields={"kind": [{
-                "en": "Complaint handling cannot be sampled until the complaints area is "
-                      "installed.", "zh": "投诉模块上线后才能抽检投诉处理。"}]})
         from ..complaints.models import Complaint
 
         stmt = (sa.select(Complaint.id, Complaint.owner_id,

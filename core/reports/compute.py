@@ -7,7 +7,6 @@ function returns ``{group key: Figure}``.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -22,7 +21,6 @@ from ..orders.models import Order, OrderEvent
 from ..quality.models import QualityCheck
 from ..timeutil import utcnow
 from . import indexes  # noqa: F401 - the indexes these queries use
-from .kpis import BY_CODE
 from .periods import Period
 from .sqlfuncs import hours_between, local_date, median_by, ratio
 
@@ -315,11 +313,6 @@ def _today() -> dt.date:
     return business_today()
 
 
-def complaints_available() -> bool:
-    """Whether the complaints area (投诉) is installed, so its KPIs can be computed."""
-    return importlib.util.find_spec("core.complaints.models") is not None
-
-
 #: KPIs whose figures add up across groups (a rate's numerator and denominator, a
 #: count): the roll-up computes them once per (dispatcher, line) and sums the rest. The
 #: medians and means do not add up and are computed per grouping.
@@ -345,6 +338,5 @@ COMPUTERS: dict[str, Callable[[Scope], dict]] = {
 
 
 def available(code: str) -> bool:
-    """Whether the KPI's data exists here (the complaint KPIs need the complaints area)."""
-    kpi = BY_CODE[code]
-    return code in COMPUTERS and (kpi.requires != "complaints" or complaints_available())
+    """Whether the KPI is computed here (every KPI of the catalogue is)."""
+    return code in COMPUTERS
