@@ -221,11 +221,11 @@ def set_photo(worker: Worker, data: bytes, kind: str, actor=None) -> tuple[str, 
     _touch(worker, actor)
     try:
         flush()
-    except Exception:
+        record("update", "worker", worker.id, f"worker #{worker.id}: photo",
+               {"photo": ["yes" if old else None, "yes"]})
+    except BaseException:  # refused before the caller learnt the file's name
         photos.remove(name)
         raise
-    record("update", "worker", worker.id, f"worker #{worker.id}: photo",
-           {"photo": ["yes" if old else None, "yes"]})
     return name, old
 
 
