@@ -157,7 +157,7 @@ def update_user(user: User, changes: dict, actor_id: int) -> User:
 
 @transactional
 def authenticate(username: str, password: str, remote_addr: str) -> User:
-    """Check a username and password, throttling repeated failures (see
+    """Step: check a username and password, throttling repeated failures (see
     :mod:`core.accounts.throttle`: per account and address, with back-off, in Redis).
 
     Raises TooManyRequests (429, with the seconds to wait) while a limit that applies to
