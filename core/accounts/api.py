@@ -4,7 +4,6 @@ from flask import g, request
 from flask_smorest import Blueprint
 
 from ..access import ANY_STAFF, current_principal, public, roles
-from ..audit.service import record
 from ..errors import Forbidden, NotFound
 from ..extensions import db
 from . import service
@@ -27,8 +26,8 @@ blp = Blueprint("accounts_api", __name__, url_prefix="/api/v1", description="Log
 @blp.response(201, TokenSchema)
 def issue_token(data):
     """Log in and get a bearer token (public; failed tries are throttled)."""
-    user = service.authenticate(data["username"], data["password"], request.remote_addr)
-    plain, token = service.issue_token(user)
+    plain, token, user = service.log_in_for_token(data["username"], data["password"],
+                                                  request.remote_addr)
     return {"token": plain, "expires_at": token.expires_at, "user": user}
 
 
@@ -88,11 +87,8 @@ def list_users():
 @blp.response(201, UserSchema)
 def create_user(data):
     """Create a staff account (admin)."""
-    user = service.create_user(data["username"], data["password"], data["role"],
-                               data.get("display_name"))
-    record("create", "user", user.id, f"user {user.username} ({user.role})")
-    db.session.commit()
-    return user
+    return service.add_user(data["username"], data["password"], data["role"],
+                            data.get("display_name"))
 
 
 @blp.route("/users/<int:user_id>", methods=["PATCH"])

@@ -2,6 +2,7 @@
 from marshmallow import RAISE, Schema, fields, validate
 
 from ..access import ROLES
+from ..messages import Msg
 
 
 class LoginSchema(Schema):
@@ -30,7 +31,8 @@ class UserCreateSchema(Schema):
         unknown = RAISE
 
     username = fields.String(required=True, validate=validate.Regexp(
-        r"^[A-Za-z0-9_.-]{2,64}$", error="Use 2–64 letters, digits, '.', '_' or '-'."))
+        r"^[A-Za-z0-9_.-]{2,64}$", error=Msg("Use 2–64 letters, digits, '.', '_' or '-'.",
+                                             "用户名须为 2–64 位字母、数字或 . _ -。")))
     display_name = fields.String(load_default=None, validate=validate.Length(max=64))
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     password = fields.String(required=True, load_only=True,

@@ -18,6 +18,7 @@ from ..errors import Conflict, Invalid, TooManyRequests, Unauthenticated
 from ..extensions import db
 from ..messages import Msg, bilingual
 from ..timeutil import utcnow
+from ..transactions import commit, transactional
 from .models import ROLES, ApiToken, LoginAttempt, User
 
 log = logging.getLogger(__name__)
@@ -101,8 +102,28 @@ PLATFORM_EXPORT_ROLE = Msg("Only trainer, dispatcher, supervisor and admin accou
                            "只有后勤老师、调度、主管和管理员账号可以获得58到家名单导出权限。")
 
 
+@transactional
+def add_user(username: str, password: str, role: str,
+             display_name: str | None = None) -> User:
+    """Step: create a staff account (:func:`create_user`) with its audit entry."""
+    from ..audit.service import record
+
+    user = create_user(username, password, role, display_name)
+    record("create", "user", user.id, f"user {user.username} ({user.role})")
+    return user
+
+
+@transactional
+def log_out(user_id: int) -> User:
+    """Step: end every web session of the account (logging out ends them all)."""
+    user = db.session.get(User, user_id)
+    end_sessions(user, tokens=False)
+    return user
+
+
+@transactional
 def update_user(user: User, changes: dict, actor_id: int) -> User:
-    """Change a staff account (name, role, active flag, password) and commit, with an
+    """Step: change a staff account (name, role, active flag, password), with an
     audit entry. A new password, role or deactivation ends her sessions and tokens.
     Refuses (409 ``last_admin``) to demote or deactivate the last active administrator,
     also when two admins demote each other at the same moment (the admins' rows are
@@ -120,7 +141,6 @@ def update_user(user: User, changes: dict, actor_id: int) -> User:
     after = {"display_name": user.display_name, "role": user.role, "active": user.active,
              "platform_export": user.platform_export}
     if user.platform_export and user.role not in PLATFORM_EXPORT_ROLES:
-        db.session.rollback()
         raise Invalid(fields={"platform_export": [bilingual(PLATFORM_EXPORT_ROLE)]})
     if (before["role"], before["active"]) != (after["role"], after["active"]):
         end_sessions(user)
@@ -128,17 +148,16 @@ def update_user(user: User, changes: dict, actor_id: int) -> User:
     admins = db.session.scalar(sa.select(sa.func.count(User.id)).where(
         User.role == "admin", User.active.is_(True)))
     if not admins:
-        db.session.rollback()
         raise Conflict(LAST_ADMIN, code="last_admin", fields={
             "role" if after["role"] != "admin" else "active": [bilingual(LAST_ADMIN)]})
     record("update", "user", user.id, f"user {user.username}", diff(before, after),
            actor_id=actor_id)
-    db.session.commit()
     return user
 
 
+@transactional
 def authenticate(username: str, password: str, remote_addr: str) -> User:
-    """Check a username and password, throttling repeated failures (see
+    """Step: check a username and password, throttling repeated failures (see
     :mod:`core.accounts.throttle`: per account and address, with back-off, in Redis).
 
     Raises TooManyRequests (429, with the seconds to wait) while a limit that applies to
@@ -176,7 +195,7 @@ def authenticate(username: str, password: str, remote_addr: str) -> User:
                    {"scope": scope, "seconds": seconds, "proven_address": verdict.proven,
                     "network": throttle.masked_address(remote_addr)}, actor_id=None)
         if lockouts:
-            db.session.commit()
+            commit()  # the lock-out's audit entry outlives the refusal below (a rollback)
         raise Unauthenticated(Msg("Wrong username or password.", "用户名或密码错误。"))
     throttle.succeeded(username, remote_addr)
     db.session.add(LoginAttempt(username=username[:64], remote_addr=remote_addr[:64],
@@ -184,7 +203,6 @@ def authenticate(username: str, password: str, remote_addr: str) -> User:
     if _argon2()[0].check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
-    db.session.commit()
     return user
 
 
@@ -192,14 +210,24 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+@transactional
+def log_in_for_token(username: str, password: str, remote_addr: str
+                     ) -> tuple[str, ApiToken, User]:
+    """Step: :func:`authenticate`, then :func:`issue_token` — (plain token, token, user)."""
+    user = authenticate(username, password, remote_addr)
+    plain, token = issue_token(user)
+    return plain, token, user
+
+
+@transactional
 def issue_token(user: User) -> tuple[str, ApiToken]:
-    """A new bearer token for a user; the plain token is returned once, only its hash kept."""
+    """Step: a new bearer token for a user; the plain token is returned once, only its
+    hash kept."""
     plain = "jz_" + secrets.token_urlsafe(32)
     hours = current_app.config["API_TOKEN_TTL_HOURS"]
     token = ApiToken(user_id=user.id, token_hash=_digest(plain),
                      expires_at=utcnow() + dt.timedelta(hours=hours))
     db.session.add(token)
-    db.session.commit()
     return plain, token
 
 
@@ -239,11 +267,11 @@ def note_token_use(token: ApiToken, now: dt.datetime) -> None:
     set_committed_value(token, "last_used_at", now)
 
 
+@transactional
 def revoke_token(token: ApiToken) -> None:
-    """Revoke one token (idempotent)."""
+    """Step: revoke one token (idempotent)."""
     if token.revoked_at is None:
         token.revoked_at = utcnow()
-    db.session.commit()
 
 
 def revoke_all_tokens(user: User) -> None:

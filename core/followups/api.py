@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 
 from ..access import current_principal, roles
 from ..extensions import db
-from . import ical, queries, service
+from . import queries, service, steps
 from .models import INTERNSHIP_LINE, Evaluation, MediationCase
 from .schemas import (
     CalendarTokenSchema,
@@ -84,11 +84,8 @@ def record_outcome(data, followup_id):
     idempotency key (body or ``Idempotency-Key`` header); a repeat answers
     ``replayed: true`` and changes nothing."""
     key = data.pop("idempotency_key") or request.headers.get("Idempotency-Key") or None
-    service.may_handle(followup_id, current_principal())
-    result = service.record_outcome(followup_id, data.pop("outcome"), actor_id=_me(),
-                                    idempotency_key=key, **data)
-    db.session.commit()
-    return result
+    return steps.record_outcome(followup_id, data.pop("outcome"), current_principal(),
+                                idempotency_key=key, **data)
 
 
 @blp.route("/<int:followup_id>/assignee", methods=["POST"])
@@ -97,9 +94,7 @@ def record_outcome(data, followup_id):
 @blp.response(200, FollowUpSchema)
 def reassign(data, followup_id):
     """Hand a follow-up to another member of staff (supervisors)."""
-    followup = service.reassign(followup_id, data["assignee_id"])
-    db.session.commit()
-    return followup
+    return steps.reassign(followup_id, data["assignee_id"])
 
 
 @blp.route("/orders/<int:order_id>/timeline")
@@ -122,11 +117,8 @@ def move_anchor(data, order_id):
     the worker's booking — 409 ``double_booking`` if she is busy then — the contract term
     and the follow-ups; same as ``POST /api/v1/orders/<id>/period``). Returns the order's
     follow-ups."""
-    followups = service.anchor_moved(order_id, data["anchor"], data["at"] or data["date"],
-                                     instance=data["instance"], actor_id=_me(),
-                                     reason=data["reason"])
-    db.session.commit()
-    return followups
+    return steps.move_anchor(order_id, data["anchor"], data["at"] or data["date"],
+                             instance=data["instance"], actor_id=_me(), reason=data["reason"])
 
 
 @blp.route("/mediations")
@@ -160,10 +152,7 @@ def get_mediation(case_id):
 def update_mediation(data, case_id):
     """Write the cause, actions and resolution; ``resolve: true`` closes the case. Send
     the ``version`` you read (stale → 409)."""
-    case = service.update_mediation(service.get_mediation(case_id), data.pop("version"),
-                                    _me(), **data)
-    db.session.commit()
-    return case
+    return steps.update_mediation(case_id, data.pop("version"), _me(), **data)
 
 
 @blp.route("/evaluations")
@@ -205,9 +194,7 @@ def my_notifications(args):
 @blp.response(200, NotificationSchema)
 def read_notification(notification_id):
     """Mark one of my notifications read."""
-    note = queries.mark_read(_me(), notification_id)
-    db.session.commit()
-    return note
+    return steps.mark_read(_me(), notification_id)
 
 
 @blp.route("/calendar-token", methods=["POST"])
@@ -216,8 +203,7 @@ def read_notification(notification_id):
 def issue_calendar_token():
     """A new private URL of my follow-up calendar (iCalendar); the previous URL stops
     working. The token is shown only now."""
-    token = ical.issue_token(_me())
-    db.session.commit()
+    token = steps.issue_calendar_token(_me())
     return {"token": token, "url": url_for("followups.ical_feed", token=token, _external=True)}
 
 
@@ -226,5 +212,4 @@ def issue_calendar_token():
 @blp.response(204)
 def revoke_calendar_token():
     """Revoke my calendar URL."""
-    ical.revoke_token(_me())
-    db.session.commit()
+    steps.revoke_calendar_token(_me())

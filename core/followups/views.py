@@ -8,28 +8,31 @@ import uuid
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from marshmallow import fields, post_load, validate
 
 from .. import plugins
 from ..access import current_principal, public, roles
 from ..accounts.models import User
-from ..errors import DomainError
+from ..errors import DomainError, Invalid
 from ..extensions import db
 from ..i18n import reader_text
 from ..inputs import int64
 from ..messages import bilingual
 from ..pagination import page_number
 from ..timeutil import SHANGHAI
-from . import ical, jobs, queries, service
-from .models import INTERNSHIP_LINE, MediationCase
+from ..webforms import parse_form
+from . import ical, jobs, queries, service, steps
+from .models import INTERNSHIP_LINE, SCORE_FIELDS
 from .queries import BUCKETS
 from .rules import KIND_LABELS, OUTCOME_LABELS
+from .schemas import FollowUpOutcomeInSchema, MediationUpdateSchema
 
 bp = Blueprint("followups", __name__, url_prefix="/followups")
 DESK = ("dispatcher", "supervisor")
 
 
 def _flash_error(exc: DomainError) -> None:
-    db.session.rollback()
+    """Show a refusal (the step that refused has rolled back)."""
     for field, msgs in (exc.fields or {}).items():
         for m in msgs:
             flash(f"{field}: {reader_text(m)}", "error")
@@ -93,34 +96,52 @@ def index():
         token=ical.has_token(me.id))
 
 
-def _local_datetime(value: str | None) -> dt.datetime | None:
-    if not value:
-        return None
+def _local_time() -> fields.AwareDateTime:
+    """A ``datetime-local`` box: its time is Beijing time."""
+    return fields.AwareDateTime(load_default=None, default_timezone=SHANGHAI)
+
+
+def _score() -> fields.Integer:
+    return fields.Integer(load_default=None, validate=validate.Range(1, 5))
+
+
+class _OutcomeForm(FollowUpOutcomeInSchema):
+    """The API's outcome schema as a row's form posts it: times in Beijing time from
+    ``datetime-local`` boxes, and the scores as ``score_<name>`` selects."""
+
+    new_due_at = _local_time()
+    next_session_at = _local_time()
+    score_overall = _score()
+    score_attitude = _score()
+    score_skill = _score()
+    score_efficiency = _score()
+    score_communication = _score()
+
+    @post_load
+    def _scores(self, data, **kwargs):
+        scores = {name: data.pop(f"score_{name}", None) for name in SCORE_FIELDS}
+        data["scores"] = {k: v for k, v in scores.items() if v is not None} or None
+        return data
+
+
+def _back() -> str:
+    """Where the form came from (the queue, or an order's timeline)."""
     try:
-        return dt.datetime.fromisoformat(value).replace(tzinfo=SHANGHAI)
-    except ValueError:
-        return None
+        back = parse_form({"next": fields.String(load_default="")})["next"]
+    except Invalid:
+        back = ""
+    return (back if back.startswith("/") and not back.startswith("//")
+            else url_for("followups.index"))
 
 
 @bp.post("/<int:followup_id>/outcome")
 @roles(*DESK, *service.INTERNSHIP_DESK)
 def record_outcome(followup_id):
     """Record an outcome from the queue or the timeline (idempotent: the form's key)."""
-    form = request.form
-    scores = {k: form.get(f"score_{k}", type=int64) for k in
-              ("overall", "attitude", "skill", "efficiency", "communication")}
     try:
-        service.may_handle(followup_id, current_principal())
-        result = service.record_outcome(
-            followup_id, form.get("outcome", ""), actor_id=current_principal().id,
-            reason=form.get("reason", "").strip(), notes=form.get("notes", "").strip(),
-            idempotency_key=form.get("idempotency_key") or None,
-            version=form.get("version", type=int64),
-            new_due_at=_local_datetime(form.get("new_due_at")),
-            next_session_at=_local_datetime(form.get("next_session_at")),
-            scores={k: v for k, v in scores.items() if v} or None,
-            early_reason=form.get("early_reason", "").strip())
-        db.session.commit()
+        data = parse_form(_OutcomeForm(exclude=("scores",)))
+        result = steps.record_outcome(followup_id, data.pop("outcome"), current_principal(),
+                                      **data)
         if result.replayed:
             flash(_("该结果已记录过，未重复记录"))
         else:
@@ -129,9 +150,7 @@ def record_outcome(followup_id):
                 flash(_("已开启调解"))
     except DomainError as exc:
         _flash_error(exc)
-    back = form.get("next") or ""
-    return redirect(back if back.startswith("/") and not back.startswith("//")
-                    else url_for("followups.index"))
+    return redirect(_back())
 
 
 @bp.get("/orders/<int:order_id>")
@@ -165,15 +184,10 @@ def mediation(case_id):
 @roles(*DESK)
 def update_mediation(case_id):
     """Save the case; ``resolve`` closes it."""
-    case: MediationCase = service.get_mediation(case_id)
-    form = request.form
+    service.get_mediation(case_id)
     try:
-        service.update_mediation(
-            case, form.get("version", type=int64), current_principal().id,
-            cause=form.get("cause"), actions=form.get("actions"),
-            resolution=form.get("resolution"), worker_replaced=bool(form.get("worker_replaced")),
-            resolve=bool(form.get("resolve")))
-        db.session.commit()
+        data = parse_form(MediationUpdateSchema(), checkboxes=("worker_replaced",))
+        steps.update_mediation(case_id, data.pop("version"), current_principal().id, **data)
         flash(_("已保存调解记录"))
     except DomainError as exc:
         _flash_error(exc)
@@ -184,8 +198,7 @@ def update_mediation(case_id):
 @roles(*DESK, *service.INTERNSHIP_DESK)
 def issue_calendar():
     """Make (or remake) my private calendar URL; shown once."""
-    token = ical.issue_token(current_principal().id)
-    db.session.commit()
+    token = steps.issue_calendar_token(current_principal().id)
     flash(_("日历订阅地址（请立即复制，仅显示一次）：") + " " +
           url_for("followups.ical_feed", token=token, _external=True))
     return redirect(url_for("followups.index"))
@@ -195,8 +208,7 @@ def issue_calendar():
 @roles(*DESK, *service.INTERNSHIP_DESK)
 def revoke_calendar():
     """Revoke my private calendar URL."""
-    ical.revoke_token(current_principal().id)
-    db.session.commit()
+    steps.revoke_calendar_token(current_principal().id)
     flash(_("已停用日历订阅地址"))
     return redirect(url_for("followups.index"))
 

@@ -1,14 +1,13 @@
 """Workers API: workers (阿姨), their status, photo and credentials (证书). Thin: parse,
-call the service, commit, respond."""
+call one service step (it commits), respond."""
 import base64
 
 from flask_smorest import Blueprint
 
 from ..access import current_principal, roles
 from ..errors import NotFound
-from ..extensions import db
 from ..messages import Msg
-from . import credentials, photos, service
+from . import photos, service
 from .schemas import (
     CredentialCreateSchema,
     CredentialSchema,
@@ -31,8 +30,7 @@ blp = Blueprint("workers_api", __name__, url_prefix="/api/v1/workers",
 def _shown(worker):
     """Audit the read when this response carries her full ID number."""
     if service.sees_full_id(current_principal()):
-        service.record_full_id_read(worker)
-        db.session.commit()
+        service.show_full_id(worker)
     return worker
 
 
@@ -55,9 +53,7 @@ def list_workers(args):
 @blp.response(201, WorkerDetailSchema)
 def create_worker(data):
     """Register a worker; a registered ID number is refused with 409."""
-    worker = service.create_worker(data, current_principal())
-    db.session.commit()
-    return worker
+    return service.save_worker(None, data, current_principal())
 
 
 @blp.route("/<int:worker_id>", methods=["GET"])
@@ -75,9 +71,7 @@ def get_worker(worker_id):
 @blp.response(200, WorkerDetailSchema)
 def update_worker(data, worker_id):
     """Change a worker; send the ``version`` you read (stale → 409, reload)."""
-    worker = service.update_worker(service.get_worker(worker_id), data, current_principal())
-    db.session.commit()
-    return _shown(worker)
+    return _shown(service.save_worker(worker_id, data, current_principal()))
 
 
 @blp.route("/<int:worker_id>/status", methods=["POST"])
@@ -87,11 +81,7 @@ def update_worker(data, worker_id):
 def change_status(data, worker_id):
     """Change her status. Blacklisting needs ``reason_type`` and ``reason``; leaving the
     blacklist needs an admin or supervisor and a ``reason``."""
-    worker = service.change_status(service.get_worker(worker_id), data["status"],
-                                   reason_type=data["reason_type"], reason=data["reason"],
-                                   version=data["version"], actor=current_principal())
-    db.session.commit()
-    return _shown(worker)
+    return _shown(service.set_status(worker_id, data, current_principal()))
 
 
 @blp.route("/<int:worker_id>/photo", methods=["PUT"])
@@ -100,11 +90,9 @@ def change_status(data, worker_id):
 @blp.response(200, WorkerDetailSchema)
 def put_photo(files, worker_id):
     """Upload her photo (multipart field ``photo``: JPEG or PNG, at most 2 MB)."""
-    worker = service.get_worker(worker_id)
-    data, kind = photos.read_upload(files["photo"])
-    new, old = service.set_photo(worker, data, kind, current_principal())
-    service.commit_files(added=new, removed=old)
-    return _shown(worker)
+    service.get_worker(worker_id)  # 404 before the upload is judged
+    photo = photos.read_upload(files["photo"])
+    return _shown(service.save_worker(worker_id, None, current_principal(), photo))
 
 
 @blp.route("/<int:worker_id>/photo", methods=["DELETE"])
@@ -112,8 +100,7 @@ def put_photo(files, worker_id):
 @blp.response(204)
 def delete_photo(worker_id):
     """Remove her photo."""
-    old = service.remove_photo(service.get_worker(worker_id), current_principal())
-    service.commit_files(removed=old)
+    service.delete_photo(worker_id, current_principal())
 
 
 @blp.route("/<int:worker_id>/photo", methods=["GET"])
@@ -147,9 +134,7 @@ def list_credentials(worker_id):
 @blp.response(201, CredentialSchema)
 def add_credential(data, worker_id):
     """Record a credential she holds."""
-    cred = credentials.add_credential(service.get_worker(worker_id), data, current_principal())
-    db.session.commit()
-    return cred
+    return service.record_credential(worker_id, data, current_principal())
 
 
 @blp.route("/<int:worker_id>/credentials/<int:credential_id>", methods=["PATCH"])
@@ -158,10 +143,7 @@ def add_credential(data, worker_id):
 @blp.response(200, CredentialSchema)
 def update_credential(data, worker_id, credential_id):
     """Correct a credential (send its ``version``); changed facts clear its verification."""
-    cred = credentials.get_credential(service.get_worker(worker_id), credential_id)
-    credentials.update_credential(cred, data, current_principal())
-    db.session.commit()
-    return cred
+    return service.correct_credential(worker_id, credential_id, data, current_principal())
 
 
 @blp.route("/<int:worker_id>/credentials/<int:credential_id>/verify", methods=["POST"])
@@ -170,10 +152,8 @@ def update_credential(data, worker_id, credential_id):
 @blp.response(200, CredentialSchema)
 def verify_credential(data, worker_id, credential_id):
     """Record that you checked the original document (核验)."""
-    cred = credentials.get_credential(service.get_worker(worker_id), credential_id)
-    credentials.verify_credential(cred, data["version"], current_principal())
-    db.session.commit()
-    return cred
+    return service.verify_credential(worker_id, credential_id, data["version"],
+                                     current_principal())
 
 
 @blp.route("/<int:worker_id>/credentials/<int:credential_id>", methods=["DELETE"])
@@ -182,6 +162,4 @@ def verify_credential(data, worker_id, credential_id):
 @blp.response(204)
 def delete_credential(args, worker_id, credential_id):
     """Delete a credential recorded in error (``?version=`` guards against stale deletes)."""
-    cred = credentials.get_credential(service.get_worker(worker_id), credential_id)
-    credentials.delete_credential(cred, args["version"])
-    db.session.commit()
+    service.delete_credential(worker_id, credential_id, args["version"])

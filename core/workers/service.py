@@ -20,6 +20,7 @@ from ..messages import Msg
 from ..pagination import apply_sort, paginate
 from ..plugins import service_lines
 from ..timeutil import business_today
+from ..transactions import transactional
 from . import credentials, photos
 from .credentials import EXPIRED, EXPIRING, HEALTH, MISSING, state_clause
 from .locking import check_version, flush
@@ -213,23 +214,23 @@ def change_status(worker: Worker, status: str, *, reason_type: str | None = None
 
 
 def set_photo(worker: Worker, data: bytes, kind: str, actor=None) -> tuple[str, str | None]:
-    """Store her new photo; returns (new file, old file) for :func:`commit_files`."""
+    """Store her new photo; returns (new file, old file) (see :func:`save_worker`)."""
     old = worker.photo_filename
     name = photos.store(worker.id, data, kind)
     worker.photo_filename = name
     _touch(worker, actor)
     try:
         flush()
-    except Exception:
+        record("update", "worker", worker.id, f"worker #{worker.id}: photo",
+               {"photo": ["yes" if old else None, "yes"]})
+    except BaseException:  # refused before the caller learnt the file's name
         photos.remove(name)
         raise
-    record("update", "worker", worker.id, f"worker #{worker.id}: photo",
-           {"photo": ["yes" if old else None, "yes"]})
     return name, old
 
 
 def remove_photo(worker: Worker, actor=None) -> str | None:
-    """Forget her photo; returns the old file for :func:`commit_files`."""
+    """Forget her photo; returns the old file (see :func:`delete_photo`)."""
     old = worker.photo_filename
     if old is None:
         return None
@@ -240,20 +241,99 @@ def remove_photo(worker: Worker, actor=None) -> str | None:
     return old
 
 
-def commit_files(added: str | None = None, removed: str | None = None) -> None:
-    """Commit, then delete a replaced photo file; on failure delete the new file instead."""
-    try:
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        photos.remove(added)
-        raise
-    photos.remove(removed)
-
-
 def record_full_id_read(worker: Worker) -> None:
     """Audit that a member of staff was shown her full ID number (a confidential read)."""
     record("read", "worker", worker.id, f"worker #{worker.id}: full ID number shown")
+
+
+# --------------------------------------------------------------------------------- steps
+# What the pages and the API call: each a unit of work (core/transactions.py), committed
+# when it returns and rolled back when it raises. Photo files are not in the database:
+# a new file is deleted when the step fails, a replaced one only once the step committed.
+
+
+@transactional
+def show_full_id(worker: Worker) -> None:
+    """Step: audit that she was shown her full ID number (committed as its own read)."""
+    record_full_id_read(worker)
+
+
+@transactional
+def _change(worker_id: int | None, data: dict | None, photo: tuple[bytes, str] | None,
+            actor, added: list[str]) -> tuple[Worker, str | None]:
+    if worker_id is None:
+        worker = create_worker(data, actor)
+    else:
+        worker = get_worker(worker_id)
+        if data is not None:
+            update_worker(worker, data, actor)
+    old = None
+    if photo is not None:
+        new, old = set_photo(worker, *photo, actor)
+        added.append(new)
+    return worker, old
+
+
+def save_worker(worker_id: int | None, data: dict | None, actor=None,
+                photo: tuple[bytes, str] | None = None) -> Worker:
+    """Step: register a worker (``worker_id`` None) or change one (``data`` None: only
+    her photo), with her new photo (bytes, kind from :func:`photos.read_upload`) if given.
+    Committed; refused → nothing saved and the new photo file deleted; the file of a
+    replaced photo is deleted after the commit."""
+    added: list[str] = []
+    try:
+        worker, old = _change(worker_id, data, photo, actor, added)
+    except BaseException:
+        for name in added:
+            photos.remove(name)
+        raise
+    photos.remove(old)
+    return worker
+
+
+@transactional
+def _drop_photo(worker_id: int, actor) -> str | None:
+    return remove_photo(get_worker(worker_id), actor)
+
+
+def delete_photo(worker_id: int, actor=None) -> None:
+    """Step: forget her photo; its file is deleted after the commit."""
+    photos.remove(_drop_photo(worker_id, actor))
+
+
+@transactional
+def set_status(worker_id: int, data: dict, actor=None) -> Worker:
+    """Step: change her status (:func:`change_status`) with a StatusChangeSchema's data."""
+    return change_status(get_worker(worker_id), data["status"],
+                         reason_type=data.get("reason_type"), reason=data.get("reason"),
+                         version=data.get("version"), actor=actor)
+
+
+@transactional
+def record_credential(worker_id: int, data: dict, actor=None):
+    """Step: record a credential she holds (:func:`credentials.add_credential`)."""
+    return credentials.add_credential(get_worker(worker_id), data, actor)
+
+
+@transactional
+def correct_credential(worker_id: int, credential_id: int, data: dict, actor=None):
+    """Step: correct one of her credentials (:func:`credentials.update_credential`)."""
+    cred = credentials.get_credential(get_worker(worker_id), credential_id)
+    return credentials.update_credential(cred, data, actor)
+
+
+@transactional
+def verify_credential(worker_id: int, credential_id: int, version: int | None, actor=None):
+    """Step: record that the original document was checked (核验)."""
+    cred = credentials.get_credential(get_worker(worker_id), credential_id)
+    return credentials.verify_credential(cred, version, actor)
+
+
+@transactional
+def delete_credential(worker_id: int, credential_id: int, version: int | None) -> None:
+    """Step: delete a credential recorded in error."""
+    cred = credentials.get_credential(get_worker(worker_id), credential_id)
+    credentials.delete_credential(cred, version)
 
 
 # --------------------------------------------------------------------------------- lists

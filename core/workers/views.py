@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from marshmallow import ValidationError
+from marshmallow import ValidationError, post_load
 
 from ..access import current_principal, roles
-from ..errors import DomainError, NotFound, error_body, flatten_fields
-from ..extensions import db
+from ..errors import DomainError, Invalid, NotFound, error_body, flatten_fields
 from ..i18n import reader_text, select_locale
-from ..inputs import int64
 from ..inputs import load as load_checked
 from ..plugins import credential_kinds, service_lines
+from ..webforms import parse_form
 from . import credentials, photos, service
 from .credentials import STATE_CLASSES, STATE_LABELS
 from .models import (
@@ -24,7 +23,9 @@ from .models import (
 )
 from .schemas import (
     CredentialCreateSchema,
+    IdNumberField,
     StatusChangeSchema,
+    VersionSchema,
     WorkerCreateSchema,
     WorkerQuerySchema,
     WorkerUpdateSchema,
@@ -69,21 +70,17 @@ def _errors_of(exc: Exception) -> tuple[dict, dict | None]:
     return fields, (None if fields else body["message"])
 
 
-def _status_of(exc: Exception) -> int:
-    return 422 if isinstance(exc, ValidationError) else exc.status
+class _EditFormSchema(WorkerUpdateSchema):
+    """The edit page's form: the API's schema, except that a blank ID number box leaves
+    the number unchanged (the box is blank for those who see it masked)."""
 
+    id_number = IdNumberField(load_default=None)
 
-def _payload(names, *, lists=(), keep_blank=()) -> dict:
-    """The form's values for a schema: blanks dropped (or kept, for fields being cleared)."""
-    out = {}
-    for name in names:
-        if name in lists:
-            out[name] = [v for v in request.form.getlist(name) if v.strip()]
-        elif name in request.form:
-            value = request.form[name].strip()
-            if value or name in keep_blank:
-                out[name] = value
-    return out
+    @post_load
+    def _unchanged_id(self, data, **kwargs):
+        if data.get("id_number") is None:
+            data.pop("id_number", None)
+        return data
 
 
 @bp.get("/")
@@ -119,8 +116,7 @@ def new():
     """Register a worker (with an optional photo)."""
     if request.method == "GET":
         return _form(values={"grade": "junior", "years_experience": 0, "service_lines": []})
-    values = _payload(_WORKER_FIELDS + ("service_lines",), lists=("service_lines",))
-    return _save(None, values, WorkerCreateSchema())
+    return _save(None, WorkerCreateSchema())
 
 
 @bp.route("/<int:worker_id>/edit", methods=["GET", "POST"])
@@ -132,53 +128,43 @@ def edit(worker_id):
         values = {f: getattr(worker, f) for f in _WORKER_FIELDS}
         values.update(service_lines=worker.service_line_codes, version=worker.version)
         if service.sees_full_id(current_principal()):
-            service.record_full_id_read(worker)  # the form shows it in full
-            db.session.commit()
+            service.show_full_id(worker)  # the form shows it in full
         else:
             values.pop("id_number")
         return _form(worker, values)
-    values = _payload(_WORKER_FIELDS + ("service_lines", "version"), lists=("service_lines",),
-                      keep_blank=("name", "mobile", "hometown", "dialect", "years_experience"))
-    return _save(worker, values, WorkerUpdateSchema())
+    return _save(worker, _EditFormSchema())
 
 
-def _save(worker, values, schema):
+def _save(worker, schema):
+    """Read the form and the photo (both refused together, before anything is written),
+    then save them in one step; a refusal re-renders the form with what was typed."""
     upload = request.files.get("photo")
-    photo, errors = None, {}
+    photo, data, errors = None, None, {}
     try:
-        data = load_checked(schema, values)
-    except ValidationError as exc:
-        data, errors = None, _errors_of(exc)[0]
+        data = parse_form(schema)
+    except Invalid as exc:
+        errors = _errors_of(exc)[0]
     if upload is not None and upload.filename:
         try:
             photo = photos.read_upload(upload)
         except DomainError as exc:
             errors.update(_errors_of(exc)[0])
     if errors:
-        return _form(worker, values, errors, status=422)
-    actor, new_file, old_file, creating = current_principal(), None, None, worker is None
+        return _form(worker, request.form, errors, status=422)
     try:
-        if creating:
-            worker = service.create_worker(data, actor)
-        else:
-            service.update_worker(worker, data, actor)
-        if photo:
-            new_file, old_file = service.set_photo(worker, *photo, actor)
-        service.commit_files(added=new_file, removed=old_file)
-    except DomainError as exc:
-        db.session.rollback()
-        photos.remove(new_file)
+        saved = service.save_worker(worker.id if worker else None, data, current_principal(),
+                                    photo)
+    except DomainError as exc:  # the step rolled back and deleted the new photo file
         fields, message = _errors_of(exc)
-        return _form(None if creating else worker, values, fields, message, exc.status)
+        return _form(worker, request.form, fields, message, exc.status)
     flash(_("已保存"))
-    return redirect(url_for("workers.detail", worker_id=worker.id))
+    return redirect(url_for("workers.detail", worker_id=saved.id))
 
 
 def _detail(worker, status=200, **forms):
     full_id = service.sees_full_id(current_principal())
     if full_id:
-        service.record_full_id_read(worker)
-        db.session.commit()
+        service.show_full_id(worker)
     return render_template(
         "workers/detail.html", w=worker, full_id=full_id,
         full_mobile=service.sees_full_mobile(current_principal()),
@@ -209,19 +195,13 @@ def detail(worker_id):
 @roles(*WRITE_ROLES)
 def change_status(worker_id):
     """Change her status from the profile's form."""
-    worker = service.get_worker(worker_id)
-    values = _payload(("status", "reason_type", "reason", "version"))
+    service.get_worker(worker_id)
     try:
-        data = load_checked(StatusChangeSchema(), values)
-        service.change_status(worker, data["status"], reason_type=data["reason_type"],
-                              reason=data["reason"], version=data["version"],
-                              actor=current_principal())
-        db.session.commit()
-    except (ValidationError, DomainError) as exc:
-        db.session.rollback()
+        service.set_status(worker_id, parse_form(StatusChangeSchema()), current_principal())
+    except DomainError as exc:  # refused: the step rolled back
         fields, message = _errors_of(exc)
-        return _detail(service.get_worker(worker_id), _status_of(exc), status_form={
-            "values": values, "errors": fields, "message": message})
+        return _detail(service.get_worker(worker_id), exc.status, status_form={
+            "values": request.form, "errors": fields, "message": message})
     flash(_("状态已更新"))
     return redirect(url_for("workers.detail", worker_id=worker_id))
 
@@ -230,34 +210,28 @@ def change_status(worker_id):
 @roles(*WRITE_ROLES)
 def add_credential(worker_id):
     """Record a credential from the profile's form."""
-    worker = service.get_worker(worker_id)
-    values = _payload(("kind", "number", "issued_on", "expires_on", "certification_status"))
+    service.get_worker(worker_id)
     try:
-        credentials.add_credential(worker, load_checked(CredentialCreateSchema(), values),
-                                   current_principal())
-        db.session.commit()
-    except (ValidationError, DomainError) as exc:
-        db.session.rollback()
+        service.record_credential(worker_id, parse_form(CredentialCreateSchema()),
+                                  current_principal())
+    except DomainError as exc:  # refused: the step rolled back
         fields, message = _errors_of(exc)
-        return _detail(service.get_worker(worker_id), _status_of(exc), cred={
-            "values": values, "errors": fields, "message": message})
+        return _detail(service.get_worker(worker_id), exc.status, cred={
+            "values": request.form, "errors": fields, "message": message})
     flash(_("证书已登记"))
     return redirect(url_for("workers.detail", worker_id=worker_id))
 
 
 def _credential_action(worker_id, credential_id, action, done):
-    worker = service.get_worker(worker_id)
+    service.get_worker(worker_id)
     try:
-        cred = credentials.get_credential(worker, credential_id)
-        version = request.form.get("version", type=int64)
+        version = parse_form(VersionSchema())["version"]
         if action == "verify":
-            credentials.verify_credential(cred, version, current_principal())
+            service.verify_credential(worker_id, credential_id, version, current_principal())
         else:
-            credentials.delete_credential(cred, version)
-        db.session.commit()
+            service.delete_credential(worker_id, credential_id, version)
         flash(done)
-    except DomainError as exc:
-        db.session.rollback()
+    except DomainError as exc:  # refused: the step rolled back
         flash(reader_text(exc.message), "error")
     return redirect(url_for("workers.detail", worker_id=worker_id))
 
