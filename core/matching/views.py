@@ -15,6 +15,8 @@ from ..extensions import db
 from ..inputs import int64
 from ..orders import service as orders
 from ..orders import staffing
+from ..orders.schemas import customer_name
+from ..orders.views import LABELS as ORDER_LABELS
 from ..orders.views import errors_of, order_page
 from ..pagination import page_number
 from ..timeutil import to_business
@@ -108,6 +110,13 @@ def matching_for(order) -> dict:
 def _helpers():
     return {"matching_for": matching_for, "m_local": lambda ts: to_business(ts).strftime(
         "%Y-%m-%d %H:%M") if ts else ""}
+
+
+@bp.context_processor
+def _order_page_labels():
+    """What the order page's template expects from its own blueprint, for when a refused
+    form of ours re-renders it (without it a refusal was a 500)."""
+    return {"labels": ORDER_LABELS, "customer_name": customer_name}
 
 
 def _act(order_id: int, action, done: str):

@@ -7,7 +7,8 @@ from __future__ import annotations
 from tests.conftest import csrf_from
 
 from .conftest import CONTRACT_FEES, advance, assign
-from .helpers import day
+from .helpers import day, intake
+from .test_pages import _form_data
 
 
 def _interviewing(desk, new_order, worker_for, line="maternity_nurse"):
@@ -80,9 +81,6 @@ def test_an_amount_the_schema_refuses_is_422_on_the_field_in_both_languages(
 
 def test_a_dispatcher_that_is_not_a_number_is_refused_on_the_new_order_form(
         web_as, api_as, customer_id):
-    from .test_pages import _form_data
-    from .helpers import intake
-
     client = web_as("dispatcher", "desk-page-steps-new")
     data = {"csrf_token": csrf_from(client, "/orders/new/cleaning"), "action": "save",
             "customer_id": str(customer_id), "dispatcher_id": "张三",
