@@ -157,9 +157,11 @@ def _form_page(line: str, *, values: dict, errors=None, quote=None, order=None, 
 
 def _intake(line: str) -> dict:
     """The raw intake of the posted order form: its inputs are named after the line's
-    intake schema (``intake.<field>``), which the service loads and refuses by name."""
-    # names known only from the line's schema; intake_form reads them, load_intake checks
-    return intake_form.from_form(describe_schema(intake_schema(line)), request.form)
+    intake schema (``intake.<field>``), read by an argument map made from it; the
+    service loads the intake and refuses by the same names."""
+    specs = describe_schema(intake_schema(line))
+    return intake_form.from_values(
+        specs, parse_form(intake_form.form_fields(specs)).get(intake_form.PREFIX))
 
 
 #: the order form's fields besides the intake, read by the API's schema for the same step
@@ -224,10 +226,11 @@ def new(line):
 def create(line):
     """Save the new order, or (button "计算报价") just show its quote: works without JS."""
     pricing.known_line(line)
-    raw = _intake(line)
     specs = describe_schema(intake_schema(line))
-    values = {**intake_form.to_values(specs, raw), **request.form.to_dict()}  # as typed
+    values = {**intake_form.to_values(specs, None), **request.form.to_dict()}  # as typed
     try:
+        raw = _intake(line)
+        values = {**intake_form.to_values(specs, raw), **request.form.to_dict()}
         form = _new_order_form()
         if form["action"] == "quote":
             return _form_page(line, values=values,
@@ -279,10 +282,11 @@ def edit(order_id):
 def update(order_id):
     """Save the changes; a stale version → 409 and the page asks to reload."""
     order = service.get_order(order_id)
-    raw = _intake(order.service_line)
     specs = describe_schema(intake_schema(order.service_line))
-    values = {**intake_form.to_values(specs, raw), **request.form.to_dict()}  # as typed
+    values = {**intake_form.to_values(specs, None), **request.form.to_dict()}  # as typed
     try:
+        raw = _intake(order.service_line)
+        values = {**intake_form.to_values(specs, raw), **request.form.to_dict()}
         form = _edit_order_form()
         service.update_order(order, form["version"], current_principal().id, intake=raw,
                              agreed_price=form.get("agreed_price"),
