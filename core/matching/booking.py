@@ -226,6 +226,7 @@ def release_order(order: Order, actor_id: int | None, reason: str) -> int:
     return ended
 
 
+@transactional
 def lapse_holds(now: dt.datetime | None = None) -> int:
     """Lapse every interview hold past its expiry (预占过期): state ``lapsed`` and an
     entry in its order's history. Reads already ignore an expired hold; this makes it
@@ -241,7 +242,6 @@ def lapse_holds(now: dt.datetime | None = None) -> int:
                   data={"assignment_id": booking.id, "worker_id": booking.worker_id,
                         "kind": "hold", "expires_at": to_business(booking.expires_at)})
         lapsed += 1
-    db.session.commit()
     return lapsed
 
 
