@@ -17,6 +17,7 @@ from ..messages import Msg
 from ..orders import lifecycle
 from ..orders.models import Order
 from ..timeutil import SHANGHAI
+from ..transactions import in_transaction
 from ..workers.models import Worker
 
 STALE = Msg("Someone else changed this meanwhile; reload the page and try again.",
@@ -75,8 +76,15 @@ def check_version(row, version: int | None) -> None:
 
 
 def commit() -> None:
-    """Commit the step; a lost race on a row's version → 409 with nothing saved."""
+    """Commit the step; a lost race on a row's version → 409 with nothing saved.
+
+    Inside a :func:`core.transactions.transactional` step (the entry points of the
+    visits, sessions, interviews and tools services are) the step commits when it
+    returns: here the change is only flushed, so the lost race is still this 409."""
     try:
+        if in_transaction():
+            db.session.flush()
+            return
         db.session.commit()
     except StaleDataError:
         db.session.rollback()

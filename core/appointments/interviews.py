@@ -22,6 +22,7 @@ from ..orders import lifecycle
 from ..orders.models import Order
 from ..pricing import service as pricing
 from ..timeutil import SHANGHAI, utcnow
+from ..transactions import transactional
 from . import history
 from .checks import (
     business_time,
@@ -60,6 +61,7 @@ def offers_interviews(order: Order) -> bool:
     return pricing.order_policy(order.service_line).needs_interview
 
 
+@transactional
 def arrange(order: Order, actor_id: int, *, scheduled_at: dt.datetime, place: str,
             worker_id: int | None = None, note: str = "") -> Interview:
     """Arrange an interview (安排面试) of a worker (default: the order's) with the
@@ -96,6 +98,7 @@ def _arranged(row: Interview) -> None:
                            "cancelled.", "这次面试已有结果或已取消。"), code="interview_closed")
 
 
+@transactional
 def reschedule(row: Interview, version: int, actor_id: int, *, scheduled_at: dt.datetime,
                place: str | None = None) -> Interview:
     """Move an arranged interview to another time (or place)."""
@@ -115,6 +118,7 @@ def reschedule(row: Interview, version: int, actor_id: int, *, scheduled_at: dt.
     return row
 
 
+@transactional
 def cancel(row: Interview, version: int, actor_id: int, reason: str = "") -> Interview:
     """Call off an arranged interview."""
     check_version(row, version)
@@ -128,6 +132,7 @@ def cancel(row: Interview, version: int, actor_id: int, reason: str = "") -> Int
     return row
 
 
+@transactional
 def record_outcome(row: Interview, version: int, actor_id: int, *, outcome: str,
                    reason: str = "", held_at: dt.datetime | None = None) -> Interview:
     """Record how the interview went (面试结果): passed, failed (the reason is required)

@@ -22,6 +22,7 @@ from ..messages import Msg
 from ..money import quantize
 from ..orders.models import Order
 from ..timeutil import utcnow
+from ..transactions import transactional
 from . import history
 from .checks import (
     business_time,
@@ -121,6 +122,7 @@ def _address(order: Order, place: str, address: str | None) -> str:
     return (address or "").strip()[:300]
 
 
+@transactional
 def book(order: Order, actor_id: int, *, starts_at: dt.datetime, ends_at: dt.datetime,
          place: str | None = None, address: str | None = None, worker_id: int | None = None,
          note: str = "") -> MassageSession:
@@ -151,6 +153,7 @@ def book(order: Order, actor_id: int, *, starts_at: dt.datetime, ends_at: dt.dat
     return row
 
 
+@transactional
 def rebook(row: MassageSession, version: int, actor_id: int, *, starts_at: dt.datetime,
            ends_at: dt.datetime, place: str | None = None,
            address: str | None = None) -> MassageSession:
@@ -176,6 +179,7 @@ def rebook(row: MassageSession, version: int, actor_id: int, *, starts_at: dt.da
     return row
 
 
+@transactional
 def cancel(row: MassageSession, version: int, actor_id: int, reason: str) -> MassageSession:
     """Cancel a booked session (reason required); it no longer counts as booked."""
     check_version(row, version)
@@ -193,6 +197,7 @@ def cancel(row: MassageSession, version: int, actor_id: int, reason: str) -> Mas
     return row
 
 
+@transactional
 def record_done(row: MassageSession, actor_id: int, *, done_at: dt.datetime | None = None,
                 note: str = "") -> MassageSession:
     """Record a booked session as done (记录推拿), counted against the package: 409 "no

@@ -16,6 +16,7 @@ from ..extensions import db
 from ..messages import Msg
 from ..pagination import apply_sort, paginate
 from ..timeutil import utcnow
+from ..transactions import transactional
 from . import history
 from .checks import check_version, commit, worker_for
 from .models import Visit
@@ -51,6 +52,11 @@ def search_items(*, q: str | None = None, active: bool | None = None, page: int 
     return paginate(stmt, page, per_page)
 
 
+def item_ids() -> list[int]:
+    """The ids of every item in the inventory (the names of a form's per-item counts)."""
+    return list(db.session.scalars(sa.select(ToolItem.id).order_by(ToolItem.id)))
+
+
 def get_item(item_id: int) -> ToolItem:
     """One item, or 404."""
     item = db.session.get(ToolItem, item_id)
@@ -62,6 +68,7 @@ def get_item(item_id: int) -> ToolItem:
 _ITEM_FIELDS = ("name", "unit", "stock", "active", "note")
 
 
+@transactional
 def create_item(data: dict, actor_id: int) -> ToolItem:
     """Add an item to the inventory with its stock count."""
     now = utcnow()
@@ -79,6 +86,7 @@ def create_item(data: dict, actor_id: int) -> ToolItem:
     return item
 
 
+@transactional
 def update_item(item: ToolItem, version: int, changes: dict, actor_id: int) -> ToolItem:
     """Rename an item, set its counted stock (盘点), retire it; stale version → 409."""
     check_version(item, version)
@@ -129,6 +137,7 @@ def _set_kit_items(kit: ToolKit, lines: list[dict]) -> None:
     kit.items = [ToolKitItem(item_id=i, quantity=q) for i, q in counts.items()]
 
 
+@transactional
 def create_kit(data: dict, actor_id: int) -> ToolKit:
     """Make a tool kit: a name and the items with their counts."""
     now = utcnow()
@@ -145,6 +154,7 @@ def create_kit(data: dict, actor_id: int) -> ToolKit:
     return kit
 
 
+@transactional
 def update_kit(kit: ToolKit, version: int, changes: dict, actor_id: int) -> ToolKit:
     """Rename a kit, change its items, or retire it (``active``); stale version → 409."""
     check_version(kit, version)
@@ -178,6 +188,7 @@ def _move_stock(item_id: int, delta: int) -> bool:
     return result.rowcount == 1
 
 
+@transactional
 def check_out(visit: Visit, actor_id: int, *, kit_id: int | None = None,
               items: list[dict] | None = None, worker_id: int | None = None) -> Visit:
     """Check the tools out to the visit's worker (领工具): a kit's items, or the items
@@ -228,6 +239,7 @@ def check_out(visit: Visit, actor_id: int, *, kit_id: int | None = None,
     return visit
 
 
+@transactional
 def count_in(visit: Visit, actor_id: int, counts: list[dict], note: str = "") -> Visit:
     """Count the tools back in (清点归还): every item checked out needs its count back;
     what came back returns to stock, the rest is recorded as missing (缺失) and flags

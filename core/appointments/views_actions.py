@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import flash, redirect, request, url_for
+from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 from marshmallow import fields, validate
 
 from ..access import current_principal, roles
 from ..errors import DomainError, Invalid
-from ..extensions import db
 from ..messages import Msg
 from ..orders.records import PAYMENT_METHODS
 from ..orders.views import _money, errors_of, order_page
@@ -54,8 +53,7 @@ def _counts(prefix: str) -> list[dict]:
     a count that is not a whole number, 0 or more, is refused on ``items``."""
     count = fields.Integer(validate=validate.Range(0, 10_000), error_messages={
         "invalid": Msg("Counts are whole numbers, 0 or more.", "数量须为不小于 0 的整数。")})
-    names = [key for key in request.form
-             if key.startswith(prefix) and key[len(prefix):].isdigit()]
+    names = [f"{prefix}{item_id}" for item_id in tools.item_ids()]
     try:
         data = parse_form({key: count for key in names})
     except Invalid as exc:
@@ -70,8 +68,7 @@ def _act(order_id: int, action, done: str, anchor: str):
     order = get_order(order_id)
     try:
         action(order)
-    except DomainError as exc:
-        db.session.rollback()
+    except DomainError as exc:  # the step rolled back when it refused
         return order_page(get_order(order_id), alert=errors_of(exc), status=exc.status)
     flash(done)
     return redirect(url_for("orders.show", order_id=order_id, _anchor=anchor))

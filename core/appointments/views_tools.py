@@ -10,7 +10,6 @@ from marshmallow import ValidationError
 
 from ..access import current_principal, roles
 from ..errors import DomainError, flatten_fields
-from ..extensions import db
 from ..inputs import load as load_checked
 from ..orders.views import errors_of
 from ..webforms import parse_form
@@ -36,12 +35,10 @@ def _page(errors=None, form=None, status: int = 200):
 def _done(action, message: str):
     """Run ``action()``; a refusal shows the page with the reason beside the fields."""
     try:
-        action()
-    except ValidationError as exc:
-        db.session.rollback()
+        action()  # reads the form, then one step of the tools service
+    except ValidationError as exc:  # refused before the step: nothing written
         return _page(flatten_fields(exc.messages), request.form.to_dict(), 422)
-    except DomainError as exc:
-        db.session.rollback()
+    except DomainError as exc:  # the step rolled back when it refused
         return _page(errors_of(exc), request.form.to_dict(), exc.status)
     flash(message)
     return redirect(url_for("appointments.tool_kits"))
@@ -82,8 +79,8 @@ def update_item(item_id):
 def add_kit():
     """Make a kit from the counts typed beside each item."""
     def action():
-        counts = {key: ToolCountSchema().fields["quantity"] for key in request.form
-                  if key.startswith("qty_") and key[4:].isdigit()}
+        counts = {f"qty_{item_id}": ToolCountSchema().fields["quantity"]
+                  for item_id in tools.item_ids()}
         form = ToolKitCreateSchema.from_dict(counts)
         data = parse_form(form(exclude=("items",)))
         data["items"] = [{"item_id": int(key[4:]), "quantity": data.pop(key)}

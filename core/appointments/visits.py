@@ -24,6 +24,7 @@ from ..orders import payments
 from ..orders.models import Order
 from ..pagination import apply_sort, paginate
 from ..timeutil import utcnow
+from ..transactions import transactional
 from . import history
 from .checks import (
     business_time,
@@ -71,6 +72,7 @@ def offers_visits(order: Order) -> bool:
         return False
 
 
+@transactional
 def plan(order: Order, actor_id: int) -> list[Visit]:
     """Create the order's visits from its intake, as its line's plugin plans them (one
     for a one-off 保洁, one per week/fortnight/month for a recurring one).
@@ -118,6 +120,7 @@ def plan(order: Order, actor_id: int) -> list[Visit]:
     return made
 
 
+@transactional
 def reschedule(visit: Visit, version: int, starts_at: dt.datetime, ends_at: dt.datetime,
                actor_id: int) -> Visit:
     """Move a planned visit to another time slot; its check calls move with it."""
@@ -142,6 +145,7 @@ def reschedule(visit: Visit, version: int, starts_at: dt.datetime, ends_at: dt.d
     return visit
 
 
+@transactional
 def cancel(visit: Visit, version: int, reason: str, actor_id: int) -> Visit:
     """Call off a planned visit (reason required); its pending follow-ups are cancelled."""
     check_version(visit, version)
@@ -166,6 +170,7 @@ def _not_future(name: str, when: dt.datetime) -> None:
         raise _field(name, "This time is still in the future.", "该时间还没有到。")
 
 
+@transactional
 def start(visit: Visit, actor_id: int, started_at: dt.datetime | None = None) -> Visit:
     """The worker arrived and started (开始服务): the check calls count from now."""
     require_state(visit.order, SERVICE_STATES, Msg("A visit starts", "开始上门服务"))
@@ -186,6 +191,7 @@ def start(visit: Visit, actor_id: int, started_at: dt.datetime | None = None) ->
     return visit
 
 
+@transactional
 def report_finish(visit: Visit, finished_at: dt.datetime, actor_id: int) -> Visit:
     """The worker reports the finish time (报完工): the finish confirmation with the
     customer and the short call after are planned from it."""
@@ -235,6 +241,7 @@ def _close_finish_calls(visit: Visit, outcome: str, reason: str, notes: str,
     return closed
 
 
+@transactional
 def confirm(visit: Visit, actor_id: int, finished_at: dt.datetime | None = None,
             note: str = "", outcome: str | None = None, reason: str = "") -> Visit:
     """The desk calls the customer: she confirms the reported finish time (客户确认) and
@@ -278,6 +285,7 @@ def confirm(visit: Visit, actor_id: int, finished_at: dt.datetime | None = None,
     return visit
 
 
+@transactional
 def return_sheet(visit: Visit, actor_id: int, returned_at: dt.datetime | None = None,
                  note: str = "") -> Visit:
     """The worker handed the service sheet (上户表) back and the desk filed it (交与客服部
@@ -358,6 +366,7 @@ def suggested_amount(order: Order, visits: list[Visit]) -> Decimal | None:
     return quantize(order.agreed_price / len(live))
 
 
+@transactional
 def collect_payment(visit: Visit, *, amount: Decimal, method: str, actor_id: int,
                     collected_at: dt.datetime | None = None, note: str = "") -> Visit:
     """Record the money collected for this visit (e.g. by WeChat) as a payment of the

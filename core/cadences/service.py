@@ -26,6 +26,7 @@ from ..followups.rules import FollowupRules, out_of_order, problems
 from ..messages import Msg, bilingual
 from ..pricing.service import known_line
 from ..timeutil import utcnow
+from ..transactions import transactional
 from .models import FollowupCadence, FollowupCadencePin, FollowupCadenceVersion
 
 #: what a company may change of a plugin's rule
@@ -205,6 +206,7 @@ def check(code: str, overrides: object) -> dict:
 # -------------------------------------------------------------------------------- saving
 
 
+@transactional
 def save(code: str, overrides: object, version: int, actor_id: int | None,
          reset: bool = False) -> dict:
     """Save ``overrides`` as a new version of the line's cadence if the rules stay valid
@@ -230,7 +232,7 @@ def save(code: str, overrides: object, version: int, actor_id: int | None,
         record("update", "followup_cadence", row.id,
                f"follow-up cadence {code} v{row.version} {what}",
                diff(before, overrides), actor_id=actor_id)
-        db.session.commit()
+        db.session.flush()  # a lost race shows here; the step commits when it returns
     except (StaleDataError, IntegrityError):
         db.session.rollback()
         raise Conflict(STALE, code="stale_version") from None

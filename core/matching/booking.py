@@ -20,6 +20,7 @@ from ..messages import Msg
 from ..orders.events import add_event, event_kind
 from ..orders.models import Order
 from ..timeutil import to_business, utcnow
+from ..transactions import transactional
 from ..workers.models import Worker
 from .models import Assignment
 from .periods import NO_PERIOD, Period, order_period
@@ -173,6 +174,7 @@ def follow_period(order: Order) -> list[Assignment]:
     return moved
 
 
+@transactional
 def hold(order: Order, worker_id: int, actor_id: int | None, *, reason: str = "",
          hours: float | None = None, period: Period | None = None) -> Assignment:
     """Reserve her for the order's period while an interview is arranged (面试预占); the
@@ -194,10 +196,10 @@ def hold(order: Order, worker_id: int, actor_id: int | None, *, reason: str = ""
     hours = hours or current_app.config.get("MATCHING_HOLD_HOURS", HOLD_HOURS)
     booking = book(order, worker_id, period, actor_id, kind="hold", reason=reason,
                    expires_at=utcnow() + dt.timedelta(hours=hours))
-    db.session.commit()
     return booking
 
 
+@transactional
 def release(booking_id: int, actor_id: int | None, reason: str) -> Assignment:
     """Release a booking (释放档期) with the reason; her time is free again."""
     booking = db.session.get(Assignment, booking_id)
@@ -211,7 +213,6 @@ def release(booking_id: int, actor_id: int | None, reason: str) -> Assignment:
     add_event(order, RELEASED, actor_id, note=reason, touch=False,
               data={"assignment_id": booking.id, "worker_id": booking.worker_id,
                     "kind": booking.kind})
-    db.session.commit()
     return booking
 
 
@@ -225,6 +226,7 @@ def release_order(order: Order, actor_id: int | None, reason: str) -> int:
     return ended
 
 
+@transactional
 def lapse_holds(now: dt.datetime | None = None) -> int:
     """Lapse every interview hold past its expiry (预占过期): state ``lapsed`` and an
     entry in its order's history. Reads already ignore an expired hold; this makes it
@@ -240,7 +242,6 @@ def lapse_holds(now: dt.datetime | None = None) -> int:
                   data={"assignment_id": booking.id, "worker_id": booking.worker_id,
                         "kind": "hold", "expires_at": to_business(booking.expires_at)})
         lapsed += 1
-    db.session.commit()
     return lapsed
 
 

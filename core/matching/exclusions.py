@@ -8,6 +8,7 @@ from ..customers.models import Customer
 from ..errors import Conflict, NotFound
 from ..extensions import db
 from ..messages import Msg
+from ..transactions import transactional
 from ..workers.models import Worker
 from .models import CustomerExcludedWorker
 
@@ -27,6 +28,7 @@ def of_customer(customer_id: int) -> list[CustomerExcludedWorker]:
         .order_by(CustomerExcludedWorker.created_at)))
 
 
+@transactional
 def add(customer_id: int, worker_id: int, reason: str, actor_id: int) -> CustomerExcludedWorker:
     """Put the worker on the list with the reason (409 if she is already on it)."""
     _customer(customer_id)
@@ -41,10 +43,10 @@ def add(customer_id: int, worker_id: int, reason: str, actor_id: int) -> Custome
     record("create", "customer_excluded_worker", customer_id,
            f"customer {customer_id}: do not send worker {worker_id}",
            {"worker_id": [None, worker_id]}, actor_id=actor_id)
-    db.session.commit()
     return row
 
 
+@transactional
 def remove(customer_id: int, worker_id: int, actor_id: int) -> None:
     """Take the worker off the list (404 if she is not on it)."""
     row = db.session.get(CustomerExcludedWorker, (customer_id, worker_id))
@@ -54,4 +56,3 @@ def remove(customer_id: int, worker_id: int, actor_id: int) -> None:
     record("delete", "customer_excluded_worker", customer_id,
            f"customer {customer_id}: worker {worker_id} may be sent again",
            {"worker_id": [worker_id, None]}, actor_id=actor_id)
-    db.session.commit()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
+from marshmallow import fields
 
 from ..access import current_principal, roles
 from ..errors import DomainError
@@ -14,12 +15,16 @@ from ..extensions import db
 from ..inputs import int64
 from ..orders import service as orders
 from ..orders import staffing
+from ..orders.schemas import customer_name
+from ..orders.views import LABELS as ORDER_LABELS
 from ..orders.views import errors_of, order_page
 from ..pagination import page_number
 from ..timeutil import to_business
+from ..webforms import parse_form
 from ..workers.models import GRADE_LABELS, Worker
 from . import booking, candidates
 from .models import KIND_LABELS, STATE_LABELS, Assignment
+from .schemas import BookInSchema, ReleaseInSchema
 from .scoring import LABELS as PART_LABELS
 
 bp = Blueprint("matching", __name__, url_prefix="/matching")
@@ -107,14 +112,20 @@ def _helpers():
         "%Y-%m-%d %H:%M") if ts else ""}
 
 
+@bp.context_processor
+def _order_page_labels():
+    """What the order page's template expects from its own blueprint, for when a refused
+    form of ours re-renders it (without it a refusal was a 500)."""
+    return {"labels": ORDER_LABELS, "customer_name": customer_name}
+
+
 def _act(order_id: int, action, done: str):
     order = orders.get_order(order_id)
     try:
         action(order)
-    except DomainError as exc:
-        db.session.rollback()
+    except DomainError as exc:  # the form refused, or the step (rolled back) did
         return order_page(orders.get_order(order_id), alert=errors_of(exc), status=exc.status)
-    flash(done)
+    flash(done() if callable(done) else done)
     return redirect(url_for("orders.show", order_id=order_id) + "#matching")
 
 
@@ -122,15 +133,18 @@ def _act(order_id: int, action, done: str):
 @roles(*WRITERS)
 def book(order_id):
     """Assign (派单) or hold (面试预占) a candidate from the order page."""
-    form = request.form
-    worker_id, reason = _int(form.get("worker_id")), form.get("reason", "")
-    me = current_principal().id
-    if form.get("kind") == "hold":
-        return _act(order_id, lambda o: booking.hold(o, worker_id, me, reason=reason),
-                    _("已预占该阿姨的档期"))
-    return _act(order_id, lambda o: staffing.assign(o, worker_id, _int(form.get("version")),
-                                                    me, reason=reason),
-                _("已指派阿姨"))
+    me, done = current_principal().id, [_("已指派阿姨")]
+
+    def action(order):
+        form = parse_form(BookInSchema(only=("worker_id", "kind", "version", "reason")))
+        if form["kind"] == "hold":
+            booking.hold(order, form["worker_id"], me, reason=form["reason"])
+            done[0] = _("已预占该阿姨的档期")
+        else:
+            staffing.assign(order, form["worker_id"], form.get("version"), me,
+                            reason=form["reason"])
+
+    return _act(order_id, action, lambda: done[0])
 
 
 @bp.route("/assignments/<int:assignment_id>/release", methods=["POST"])
@@ -139,13 +153,9 @@ def release(assignment_id):
     """Release a hold or a booking from the order page (reason required)."""
     found = db.session.get(Assignment, assignment_id)
     order_id = found.order_id if found else 0
-    reason = (request.form.get("reason") or "").strip()
 
     def _release(order):
-        if not reason:
-            from ..errors import Invalid
-            raise Invalid(fields={"reason": [{"zh": "请写明释放原因。",
-                                              "en": "Say why it is released."}]})
+        reason = parse_form(ReleaseInSchema())["reason"]
         booking.release(assignment_id, current_principal().id, reason)
 
     return _act(order_id, _release, _("已释放档期"))
@@ -180,12 +190,18 @@ def apply_plan():
     """Apply the confirmed plan (pairs ``order:worker``), then show the orders' list."""
     from . import batch
 
+    form = parse_form(_PLAN_FORM)
     pairs = []
-    for text in request.form.getlist("pair"):
+    for text in form["pair"]:
         order_id, _sep, worker_id = text.partition(":")
         if _int(order_id) and _int(worker_id):
             pairs.append((int(order_id), int(worker_id)))
-    results = batch.apply(pairs, current_principal().id)
+    results = batch.apply(pairs, current_principal().id)  # each pair its own step
     done = sum(r["ok"] for r in results)
     flash(_("已按方案派单") + f": {done}/{len(results)}")
-    return redirect(url_for("matching.plan_page", date=request.form.get("date", "")))
+    return redirect(url_for("matching.plan_page", date=form["date"]))
+
+
+#: the confirmed plan's form: the ``order:worker`` pairs ticked, and the plan's date
+_PLAN_FORM = {"pair": fields.List(fields.String(), load_default=list),
+              "date": fields.String(load_default="")}

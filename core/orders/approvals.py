@@ -19,6 +19,7 @@ from ..extensions import db
 from ..messages import Msg
 from ..pagination import apply_sort, paginate
 from ..timeutil import utcnow
+from ..transactions import transactional
 from ..types import OrderPolicy
 from .events import add_event
 from .models import Order
@@ -108,6 +109,7 @@ def request(order: Order, kind: str, reason: str, detail: dict | None,
     return approval
 
 
+@transactional
 def ask(order: Order, kind: str, reason: str, detail: dict | None,
         actor_id: int) -> OrderApproval:
     """A dispatcher asks for an exception by hand (a gift, a special term …)."""
@@ -119,7 +121,6 @@ def ask(order: Order, kind: str, reason: str, detail: dict | None,
     db.session.flush()
     record("create", "order_approval", approval.id, f"{kind} asked on order {order.number}",
            actor_id=actor_id)
-    db.session.commit()
     return approval
 
 
@@ -131,6 +132,7 @@ def get(approval_id: int) -> OrderApproval:
     return approval
 
 
+@transactional
 def decide(approval: OrderApproval, approve: bool, note: str, actor_id: int) -> OrderApproval:
     """A supervisor approves or rejects a pending request (who and when are kept)."""
     if approval.status != "pending":
@@ -146,7 +148,6 @@ def decide(approval: OrderApproval, approve: bool, note: str, actor_id: int) -> 
     record("status", "order_approval", approval.id,
            f"{approval.kind} {approval.status} on order {approval.order.number}",
            {"status": ["pending", approval.status]}, actor_id=actor_id)
-    db.session.commit()
     return approval
 
 

@@ -21,6 +21,7 @@ from ..messages import Msg
 from ..money import quantize
 from ..pricing import service as pricing
 from ..timeutil import business_today, utcnow
+from ..transactions import transactional
 from ..workers.models import Worker
 from . import approvals, lifecycle
 from .company import DEFAULT_COMPANY, company_party  # noqa: F401
@@ -78,6 +79,7 @@ def _new_version(order: Order, **values) -> OrderContract:
 CONTRACT_DATE_WINDOW = {"before_days": 366, "after_days": 5 * 366}
 
 
+@transactional
 def draft(order: Order, *, start_date: dt.date, end_date: dt.date, actor_id: int,
           term_reason: str | None = None, **fees: Decimal) -> OrderContract:
     """Draft the contract for the order's worker; a term outside the line's standard
@@ -162,6 +164,7 @@ def _parties(order: Order, worker: Worker) -> tuple[dict, dict]:
              "hometown": worker.hometown})
 
 
+@transactional
 def sign(order: Order, contract: OrderContract, signed_on: dt.date, actor_id: int
          ) -> OrderContract:
     """Record that the three parties signed a draft (签约): the parties' identities as

@@ -1,8 +1,9 @@
 """Writing to an order: its history entries and the optimistic-lock check on save.
 
 Every change of an order goes through :func:`add_event` (what happened, by whom) and
-ends with :func:`commit` — which turns a lost race on the order's ``version`` into a
-409 telling the person to reload, instead of silently overwriting the other change.
+ends with :func:`commit` (inside a service step: a flush, the step's end commits) —
+which turns a lost race on the order's ``version`` into a 409 telling the person to
+reload, instead of silently overwriting the other change.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from ..errors import Conflict
 from ..extensions import db
 from ..messages import Msg
 from ..timeutil import utcnow
+from ..transactions import in_transaction
 from .models import EVENT_LABELS, Order, OrderEvent
 
 STALE = Msg("Someone else changed this order meanwhile; reload the page and try again.",
@@ -86,7 +88,14 @@ def flush() -> None:
 
 
 def commit() -> None:
-    """Commit the change; a lost race on an order's version → 409 (nothing saved)."""
+    """Commit the change; a lost race on an order's version → 409 (nothing saved).
+
+    Inside a :func:`core.transactions.transactional` step (every entry point of the
+    orders services is one) the step commits when it returns: here the change is only
+    flushed, so the lost race still shows as the order's 409 and nested steps join."""
+    if in_transaction():
+        flush()
+        return
     try:
         db.session.commit()
     except StaleDataError:

@@ -1,5 +1,6 @@
-"""Between a line's intake schema and an HTML form: read a posted form into a raw intake,
-and an intake back into form values — driven only by :func:`core.forms.describe_schema`,
+"""Between a line's intake schema and an HTML form: the form's inputs as an argument map
+for :func:`core.webforms.parse_form` and what it loads as a raw intake, and an intake
+back into form values — driven only by :func:`core.forms.describe_schema`,
 so a new plugin gets a working form without writing a template.
 
 Form inputs are named ``intake.<field>`` (``intake.address.district`` for a nested
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from werkzeug.datastructures import MultiDict
+from marshmallow import fields
 
 from ..forms import FieldSpec
 
@@ -25,27 +26,42 @@ def _shown(spec: FieldSpec, raw: dict) -> bool:
     return str(value) in {str(v) for v in rule.get("values", [])}
 
 
-def from_form(specs: list[FieldSpec], form: MultiDict, prefix: str = PREFIX) -> dict:
-    """The raw intake a posted form describes (empty inputs left out, so the schema's
-    defaults and "required" rules apply)."""
-    raw: dict[str, Any] = {}
+def form_fields(specs: list[FieldSpec], prefix: str = PREFIX) -> dict[str, fields.Field]:
+    """The form's inputs as an argument map for :func:`core.webforms.parse_form`, each
+    named as posted (``intake.address.district``): text as typed (the line's schema
+    loads and refuses it, naming the same field), a checkbox as true/false, a multiple
+    choice as its list. Loaded, the values nest by the dots of their names."""
+    out: dict[str, fields.Field] = {}
     for spec in specs:
         name = f"{prefix}.{spec['name']}"
-        widget = spec.get("widget")
-        if widget == "group":
-            group = from_form(spec.get("fields", []), form, name)
-            if group or spec.get("required"):
-                raw[spec["name"]] = group
-        elif widget == "checkbox":
-            raw[spec["name"]] = form.get(name) in ("on", "true", "1", "yes")
+        if spec.get("widget") == "group":
+            out.update(form_fields(spec.get("fields", []), name))
+        elif spec.get("widget") == "checkbox":
+            out[name] = fields.Boolean(load_default=False)
         elif spec.get("many"):
-            values = [v for v in form.getlist(name) if v != ""]
-            if values:
-                raw[spec["name"]] = values
+            out[name] = fields.List(fields.String(), load_default=list)
         else:
-            value = (form.get(name) or "").strip()
-            if value != "":
-                raw[spec["name"]] = value
+            out[name] = fields.String(load_default=None)
+    return out
+
+
+def from_values(specs: list[FieldSpec], values: dict | None) -> dict:
+    """The raw intake of the values :func:`form_fields` loaded (the part under
+    ``intake``): empty inputs left out, so the schema's defaults and "required" rules
+    apply; a field shown only with another's value is left out without it."""
+    raw: dict[str, Any] = {}
+    values = values or {}
+    for spec in specs:
+        key, widget = spec["name"], spec.get("widget")
+        value = values.get(key)
+        if widget == "group":
+            group = from_values(spec.get("fields", []), value)
+            if group or spec.get("required"):
+                raw[key] = group
+        elif widget == "checkbox":
+            raw[key] = bool(value)
+        elif value not in (None, "", []):
+            raw[key] = value
     return {key: value for key, value in raw.items()
             if _shown(next(s for s in specs if s["name"] == key), raw)}
 

@@ -16,6 +16,7 @@ from ..errors import Conflict, NotFound
 from ..extensions import db
 from ..messages import Msg
 from ..timeutil import business_today, to_business, utcnow
+from ..transactions import transactional
 from .events import add_event, commit
 from .models import Order
 from .records import OrderPayment
@@ -84,6 +85,7 @@ def summary(order: Order, sums: tuple[Decimal, Decimal] | None = None) -> dict:
             "outstanding": outstanding}
 
 
+@transactional
 def collect(order: Order, *, amount: Decimal, method: str, actor_id: int,
             collected_at: dt.datetime | None = None, note: str = "") -> OrderPayment:
     """Record money collected from the customer (by the person recording it)."""
@@ -117,6 +119,7 @@ def add(order: Order, *, amount: Decimal, method: str, actor_id: int,
     return payment
 
 
+@transactional
 def hand_over(payment: OrderPayment, actor_id: int) -> OrderPayment:
     """The collector hands the money to finance (交财务)."""
     if payment.handed_to_finance_at is not None:
@@ -130,6 +133,7 @@ def hand_over(payment: OrderPayment, actor_id: int) -> OrderPayment:
     return payment
 
 
+@transactional
 def confirm(payment: OrderPayment, actor_id: int) -> OrderPayment:
     """Finance confirms it received the money (财务确认); implies it was handed over."""
     if payment.confirmed_at is not None:

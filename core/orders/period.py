@@ -33,6 +33,7 @@ from ..errors import Conflict, Invalid
 from ..extensions import db
 from ..messages import Msg
 from ..timeutil import business_today
+from ..transactions import transactional
 from .events import add_event, check_version, commit, event_kind, flush, jsonable
 from .models import Order
 from .records import OrderContract
@@ -310,6 +311,7 @@ def apply(order: Order, actor_id: int | None, *, start_date: dt.date | None = No
     return event.data
 
 
+@transactional
 def move_period(order_id: int, version: int | None, actor_id: int | None, *,
                 start_date: dt.date | None = None, end_date: dt.date | None = None,
                 reason: str = "", late_entry_reason: str = "",

@@ -19,6 +19,7 @@ from ..extensions import db
 from ..messages import Msg
 from ..pricing import service as pricing
 from ..timeutil import business_today, utcnow
+from ..transactions import transactional
 from ..types import Quote
 from . import approvals, contracts, lifecycle
 from .events import add_event, check_version, commit, flush, jsonable
@@ -175,6 +176,7 @@ def _number_for(day: dt.date) -> str:
     return f"{prefix}{numbering.next_value(f'order:{day:%Y%m%d}', last_used):04d}"
 
 
+@transactional
 def create_order(*, service_line: str, customer_id: int, actor_id: int,
                  intake: dict | None = None, address_id: int | None = None,
                  agreed_price: Decimal | None = None, price_reason: str | None = None,
@@ -256,6 +258,7 @@ def _newly_past(order: Order, loaded: dict) -> list[str]:
             and str(stored.get(k)) != v.isoformat()]
 
 
+@transactional
 def update_order(order: Order, version: int, actor_id: int, **changes) -> Order:
     """Change an order's intake (re-quoted), agreed price, address, dispatcher or note.
 
@@ -313,6 +316,7 @@ def update_order(order: Order, version: int, actor_id: int, **changes) -> Order:
 # ------------------------------------------------------------------------------ lifecycle
 
 
+@transactional
 def transition(order: Order, to_state: str, version: int, actor_id: int, *,
                start_date: dt.date | None = None, end_date: dt.date | None = None,
                cancel_reason: str | None = None, cancel_note: str = "",

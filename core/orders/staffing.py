@@ -17,6 +17,7 @@ from ..errors import Conflict, Invalid
 from ..extensions import db
 from ..messages import Msg
 from ..timeutil import business_today
+from ..transactions import transactional
 from ..workers.models import Worker, WorkerServiceLine
 from . import contracts
 from .events import add_event, check_version, commit
@@ -97,6 +98,7 @@ def _whole_days(starts_at: dt.datetime, ends_at: dt.datetime) -> bool:
     return a.time() == dt.time() and b.time() == dt.time() and b.date() > a.date()
 
 
+@transactional
 def assign(order: Order, worker_id: int, version: int, actor_id: int, *, reason: str = "",
            change_date: dt.date | None = None,
            worker_salary: Decimal | None = None) -> Order:

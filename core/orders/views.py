@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import redirect, render_template, request, url_for
+from marshmallow import fields
 
 from ..access import current_principal, has_role, roles
 from ..accounts.models import User
@@ -23,6 +24,7 @@ from ..pagination import page_number
 from ..plugins import intake_schema
 from ..pricing import service as pricing
 from ..timeutil import business_today
+from ..webforms import parse_form
 from . import approvals as approvals_service
 from . import contracts, intake_form, lifecycle, payments, queries, service, staffing
 from .blueprint import bp
@@ -33,7 +35,7 @@ from .records import (
     CONTRACT_STATUS_LABELS,
     PAYMENT_METHOD_LABELS,
 )
-from .schemas import customer_name
+from .schemas import OrderCreateSchema, OrderUpdateSchema, customer_name
 
 WRITERS = ("dispatcher", "supervisor")
 READERS = WRITERS + ("finance",)
@@ -153,19 +155,34 @@ def _form_page(line: str, *, values: dict, errors=None, quote=None, order=None, 
                            dispatchers=_staff()), status
 
 
-def _posted(line: str) -> tuple[dict, dict]:
-    """(raw intake, other fields) of the posted order form."""
-    form = request.form
+def _intake(line: str) -> dict:
+    """The raw intake of the posted order form: its inputs are named after the line's
+    intake schema (``intake.<field>``), read by an argument map made from it; the
+    service loads the intake and refuses by the same names."""
     specs = describe_schema(intake_schema(line))
-    raw = intake_form.from_form(specs, form)
-    other = {
-        "agreed_price": (form.get("agreed_price") or "").strip() or None,
-        "price_reason": (form.get("price_reason") or "").strip() or None,
-        "term_reason": (form.get("term_reason") or "").strip() or None,
-        "late_entry_reason": (form.get("late_entry_reason") or "").strip() or None,
-        "note": (form.get("note") or "").strip(),
-    }
-    return raw, other
+    return intake_form.from_values(
+        specs, parse_form(intake_form.form_fields(specs)).get(intake_form.PREFIX))
+
+
+#: the order form's fields besides the intake, read by the API's schema for the same step
+_OTHER = ("agreed_price", "price_reason", "term_reason", "late_entry_reason", "note",
+          "dispatcher_id")
+
+
+class _NewOrderForm(OrderCreateSchema):
+    """The new-order form: the API's fields; the customer checked by the page (in its
+    own words, "choose the customer") and the button pressed."""
+
+    customer_id = fields.Integer(load_default=None)
+    action = fields.String(load_default="")
+
+
+def _new_order_form() -> dict:
+    return parse_form(_NewOrderForm(only=_OTHER + ("customer_id", "action")))
+
+
+def _edit_order_form() -> dict:
+    return parse_form(OrderUpdateSchema(only=_OTHER + ("version",)))
 
 
 def _money(text: str | None, field: str = "agreed_price"):
@@ -209,25 +226,25 @@ def new(line):
 def create(line):
     """Save the new order, or (button "计算报价") just show its quote: works without JS."""
     pricing.known_line(line)
-    raw, other = _posted(line)
     specs = describe_schema(intake_schema(line))
-    values = {**intake_form.to_values(specs, raw), **request.form.to_dict()}
+    values = {**intake_form.to_values(specs, None), **request.form.to_dict()}  # as typed
     try:
-        if request.form.get("action") == "quote":
+        raw = _intake(line)
+        values = {**intake_form.to_values(specs, raw), **request.form.to_dict()}
+        form = _new_order_form()
+        if form["action"] == "quote":
             return _form_page(line, values=values,
                               quote=service.preview_quote(line, raw).as_dict())
-        customer_id = _int(request.form.get("customer_id"))
-        if customer_id is None:
+        if form["customer_id"] is None:
             return _form_page(line, values=values, status=422, errors={"customer_id": [
                 {"zh": "请选择客户。", "en": "Choose the customer."}]})
         order = service.create_order(
-            service_line=line, customer_id=customer_id, intake=raw,
-            actor_id=current_principal().id, agreed_price=_money(other["agreed_price"]),
-            price_reason=other["price_reason"], term_reason=other["term_reason"],
-            dispatcher_id=_int(request.form.get("dispatcher_id")), note=other["note"],
-            late_entry_reason=other["late_entry_reason"])
-    except DomainError as exc:
-        db.session.rollback()
+            service_line=line, customer_id=form["customer_id"], intake=raw,
+            actor_id=current_principal().id, agreed_price=form.get("agreed_price"),
+            price_reason=form.get("price_reason"), term_reason=form.get("term_reason"),
+            dispatcher_id=form.get("dispatcher_id"), note=form["note"],
+            late_entry_reason=form.get("late_entry_reason"))
+    except DomainError as exc:  # refused before or inside the step: nothing was saved
         return _form_page(line, values=values, errors=errors_of(exc), status=exc.status)
     return redirect(url_for("orders.show", order_id=order.id))
 
@@ -237,9 +254,8 @@ def create(line):
 def quote_preview(line):
     """The live quote of the posted form, as an HTML fragment (for orders.js)."""
     pricing.known_line(line)
-    raw, _ = _posted(line)
     try:
-        quote = service.preview_quote(line, raw)
+        quote = service.preview_quote(line, _intake(line))
     except DomainError as exc:
         return render_template("orders/_quote.html", quote=None,
                                errors=errors_of(exc)), exc.status
@@ -266,19 +282,19 @@ def edit(order_id):
 def update(order_id):
     """Save the changes; a stale version → 409 and the page asks to reload."""
     order = service.get_order(order_id)
-    raw, other = _posted(order.service_line)
     specs = describe_schema(intake_schema(order.service_line))
-    values = {**intake_form.to_values(specs, raw), **request.form.to_dict()}
+    values = {**intake_form.to_values(specs, None), **request.form.to_dict()}  # as typed
     try:
-        service.update_order(order, _int(request.form.get("version")),
-                             current_principal().id, intake=raw,
-                             agreed_price=_money(other["agreed_price"]),
-                             price_reason=other["price_reason"],
-                             term_reason=other["term_reason"], note=other["note"],
-                             dispatcher_id=_int(request.form.get("dispatcher_id")),
-                             late_entry_reason=other["late_entry_reason"])
-    except DomainError as exc:
-        db.session.rollback()
+        raw = _intake(order.service_line)
+        values = {**intake_form.to_values(specs, raw), **request.form.to_dict()}
+        form = _edit_order_form()
+        service.update_order(order, form["version"], current_principal().id, intake=raw,
+                             agreed_price=form.get("agreed_price"),
+                             price_reason=form.get("price_reason"),
+                             term_reason=form.get("term_reason"), note=form.get("note"),
+                             dispatcher_id=form.get("dispatcher_id"),
+                             late_entry_reason=form.get("late_entry_reason"))
+    except DomainError as exc:  # refused before or inside the step: nothing was saved
         return _form_page(order.service_line, values=values, errors=errors_of(exc),
                           order=service.get_order(order_id), status=exc.status)
     return redirect(url_for("orders.show", order_id=order.id))

@@ -15,7 +15,6 @@ from marshmallow import fields, validate
 
 from ..access import current_principal, roles
 from ..errors import DomainError, Invalid
-from ..extensions import db
 from ..messages import Msg
 from ..pagination import page_number
 from ..webforms import parse_form
@@ -53,8 +52,7 @@ def _act(order_id: int, action, done: str):
     order = service.get_order(order_id)
     try:
         action(order)
-    except DomainError as exc:
-        db.session.rollback()
+    except DomainError as exc:  # the step rolled back when it refused
         return order_page(service.get_order(order_id), alert=errors_of(exc),
                           status=exc.status, next_step=exc.next_step)
     flash(done)

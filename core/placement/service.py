@@ -20,6 +20,7 @@ from ..orders.company import company_party
 from ..orders.events import add_event, event_kind
 from ..orders.models import Order
 from ..timeutil import business_today, utcnow
+from ..transactions import in_transaction, transactional
 from ..workers import credentials
 from ..workers.models import Worker
 from .models import AgreementTemplate, ProfileSending, ServiceAgreement, Willingness
@@ -44,7 +45,12 @@ def _field(name: str, en: str, zh: str) -> Invalid:
 
 
 def _commit() -> None:
-    db.session.commit()
+    """Commit, or inside a :func:`core.transactions.transactional` step (the steps
+    below) only flush: the step commits when it returns."""
+    if in_transaction():
+        db.session.flush()
+    else:
+        db.session.commit()
 
 
 def policy(order: Order):
@@ -81,6 +87,7 @@ def current_willingness(order: Order, worker_id: int) -> Willingness | None:
         .order_by(Willingness.recorded_at.desc(), Willingness.id.desc()).limit(1))
 
 
+@transactional
 def record_willingness(order: Order, worker_id: int | None, willing: bool, note: str,
                        actor_id: int) -> Willingness:
     """Record her answer when told of the order (willing or not, with a note; a refusal
@@ -150,6 +157,7 @@ def sendings_of(order: Order) -> list[ProfileSending]:
                                                       ProfileSending.id.desc())))
 
 
+@transactional
 def record_sending(order: Order, worker_id: int | None, channel: str, actor_id: int,
                    sent_at: dt.datetime | None = None, note: str = "") -> ProfileSending:
     """Record that her profile card went to the customer: when (default now), how
@@ -260,6 +268,7 @@ def latest_template(service_line: str) -> AgreementTemplate:
     return first
 
 
+@transactional
 def add_template(service_line: str, data: dict, actor_id: int) -> AgreementTemplate:
     """A new version of the line's agreement text (the previous ones stay, unchanged,
     for the agreements printed from them)."""
@@ -297,6 +306,7 @@ def get_agreement(order: Order, agreement_id: int) -> ServiceAgreement:
     return row
 
 
+@transactional
 def draft_agreement(order: Order, actor_id: int) -> ServiceAgreement:
     """Draft the agreement of the order's worker from the line's newest text version;
     a draft still unsigned for another worker is voided (换人)."""
@@ -325,6 +335,7 @@ def draft_agreement(order: Order, actor_id: int) -> ServiceAgreement:
     return row
 
 
+@transactional
 def sign_agreement(order: Order, agreement: ServiceAgreement, signed_on: dt.date,
                    actor_id: int) -> ServiceAgreement:
     """Record that the worker signed the printed agreement on ``signed_on`` (not in the

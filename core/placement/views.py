@@ -3,25 +3,26 @@ agreement) fed by the ``placement_for(order)`` template helper, its forms, the p
 profile card (个人资料) and the printable service agreement (服务协议)."""
 from __future__ import annotations
 
-import datetime as dt
-
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from marshmallow import fields
 
 from ..access import current_principal, roles
 from ..appointments.checks import get_order
-from ..errors import DomainError, Invalid
-from ..extensions import db
+from ..errors import DomainError
 from ..i18n import select_locale
+from ..messages import Msg
 from ..orders import staffing
 from ..orders import views as order_views
 from ..orders.schemas import customer_name
 from ..orders.views import errors_of, order_page
 from ..timeutil import SHANGHAI
+from ..webforms import parse_form
 from ..workers.credentials import STATE_CLASSES, STATE_LABELS
 from ..workers.models import GRADE_LABELS, SEX_LABELS
 from . import service
-from .models import AGREEMENT_STATUS_LABELS, CHANNEL_LABELS, CHANNELS
+from .models import AGREEMENT_STATUS_LABELS, CHANNEL_LABELS
+from .schemas import AgreementSignSchema, SendingInSchema, WillingnessInSchema
 
 bp = Blueprint("placement", __name__, url_prefix="/placement")
 
@@ -68,26 +69,23 @@ def _me() -> int:
     return current_principal().id
 
 
-def _text(name: str) -> str:
-    return (request.form.get(name) or "").strip()
+class _SendingForm(SendingInSchema):
+    """The API's sending, its time typed in a ``datetime-local`` box (Beijing time)."""
 
-
-def _worker_id() -> int | None:
-    text = _text("worker_id")
-    if not text:
-        return None
-    if not text.isdigit() or len(text) > 12:
-        raise Invalid(fields={"worker_id": [{"zh": "请选择阿姨。", "en": "Choose the worker."}]})
-    return int(text)
+    sent_at = fields.AwareDateTime(default_timezone=SHANGHAI, load_default=None,
+                                   error_messages={"invalid": Msg(
+                                       "Write the time as YYYY-MM-DD HH:MM.",
+                                       "时间格式应为 YYYY-MM-DD HH:MM。")})
 
 
 def _act(order_id: int, action, done: str):
-    """Run ``action(order)``; a refusal shows the order page with the reason."""
+    """Run ``action(order)``: read the form, then one step of the placing service; a
+    refusal (of the form, or of the step, which rolled back) shows the order page with
+    the reason."""
     order = get_order(order_id)
     try:
         action(order)
     except DomainError as exc:
-        db.session.rollback()
         return order_page(get_order(order_id), alert=errors_of(exc), status=exc.status)
     flash(done)
     return redirect(url_for("orders.show", order_id=order_id, _anchor="placement"))
@@ -98,11 +96,9 @@ def _act(order_id: int, action, done: str):
 def record_willingness(order_id):
     """Her answer when told of the order."""
     def step(order):
-        answer = _text("willing")
-        if answer not in ("yes", "no"):
-            raise Invalid(fields={"willing": [{"zh": "请选择愿意或不愿意。",
-                                               "en": "Choose willing or not willing."}]})
-        service.record_willingness(order, _worker_id(), answer == "yes", _text("note"), _me())
+        form = parse_form(WillingnessInSchema())
+        service.record_willingness(order, form["worker_id"], form["willing"], form["note"],
+                                   _me())
 
     return _act(order_id, step, _("已登记阿姨意愿"))
 
@@ -112,19 +108,9 @@ def record_willingness(order_id):
 def record_sending(order_id):
     """Her profile card went to the customer."""
     def step(order):
-        channel = _text("channel")
-        if channel not in CHANNELS:
-            raise Invalid(fields={"channel": [{"zh": "请选择发送方式。",
-                                               "en": "Choose how it was sent."}]})
-        sent_at = None
-        if _text("sent_at"):
-            try:
-                sent_at = dt.datetime.fromisoformat(_text("sent_at")).replace(tzinfo=SHANGHAI)
-            except ValueError:
-                raise Invalid(fields={"sent_at": [{
-                    "zh": "时间格式应为 YYYY-MM-DD HH:MM。",
-                    "en": "Write the time as YYYY-MM-DD HH:MM."}]}) from None
-        service.record_sending(order, _worker_id(), channel, _me(), sent_at, _text("note"))
+        form = parse_form(_SendingForm())
+        service.record_sending(order, form["worker_id"], form["channel"], _me(),
+                               form["sent_at"], form["note"])
 
     return _act(order_id, step, _("已登记资料发送"))
 
@@ -142,11 +128,7 @@ def draft_agreement(order_id):
 def sign_agreement(order_id, agreement_id):
     """She signed the printed agreement."""
     def step(order):
-        try:
-            signed_on = dt.date.fromisoformat(_text("signed_on"))
-        except ValueError:
-            raise Invalid(fields={"signed_on": [{"zh": "请填写签订日期。",
-                                                 "en": "Enter the signing date."}]}) from None
+        signed_on = parse_form(AgreementSignSchema())["signed_on"]
         service.sign_agreement(order, service.get_agreement(order, agreement_id), signed_on,
                                _me())
 

@@ -15,6 +15,7 @@ from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..messages import Msg
 from ..timeutil import utcnow
+from ..transactions import transactional
 from ..types import OrderPolicy, Quote
 from .models import PriceTable, PriceTableVersion
 
@@ -66,6 +67,7 @@ def check(code: str, table: object) -> None:
         raise Invalid(exc.message, fields=fields or None) from None
 
 
+@transactional
 def save_table(code: str, table: dict, version: int, actor_id: int | None) -> dict:
     """Save an edited table of ``code`` if the plugin accepts it and ``version`` is the
     one the editor read (else 409); the previous version stays in the history."""
@@ -88,7 +90,7 @@ def save_table(code: str, table: dict, version: int, actor_id: int | None) -> di
                                          saved_by_id=actor_id))
         record("update", "price_table", row.id, f"price table {code} v{row.version}",
                diff(before, table), actor_id=actor_id)
-        db.session.commit()
+        db.session.flush()  # a lost race shows here; the step commits when it returns
     except (StaleDataError, IntegrityError):
         db.session.rollback()
         raise Conflict(STALE, code="stale_version") from None

@@ -18,6 +18,7 @@ from ..audit.service import record
 from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..timeutil import business_today, utcnow
+from ..transactions import transactional
 from . import overrides
 from .days import schedule_for, schedule_known, schedule_source
 from .models import HolidaySchedule
@@ -153,10 +154,11 @@ def _moves(pickups_before, pickups_after, greetings_before, greetings_after) -> 
     return moved
 
 
+@transactional
 def save(year: int, days_off: list[dict], make_up_days: list[dt.date], note: str,
          actor_id: int | None) -> HolidaySchedule:
     """Save a new version of ``year``'s schedule, re-compute the future dates derived from
-    the calendar, audit it, commit. The returned row's ``moved`` lists what moved."""
+    the calendar, audit it, commit (one step). The returned row's ``moved`` lists what moved."""
     from ..complaints import clocks as complaint_clocks
 
     stored_off, stored_work = check(year, days_off, make_up_days)
@@ -184,7 +186,6 @@ def save(year: int, days_off: list[dict], make_up_days: list[dt.date], note: str
            f"{year} 放假安排 v{row.version}: {len(stored_off)} 天放假, "
            f"{len(stored_work)} 天调休上班, {len(moved)} 个日期变动",
            changes={"version": [previous or None, row.version]}, actor_id=actor_id)
-    db.session.commit()
     return row
 
 

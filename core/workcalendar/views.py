@@ -6,12 +6,14 @@ import datetime as dt
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from marshmallow import fields
 
 from ..access import ANY_STAFF, current_principal, roles
 from ..errors import DomainError, Invalid
-from ..extensions import db
 from ..i18n import select_locale
+from ..webforms import parse_form
 from . import service
+from .schemas import ScheduleInSchema
 from .sources import KNOWN_NAMES
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar")
@@ -38,7 +40,13 @@ def _bad(field: str, zh: str, en: str) -> Invalid:
     return Invalid(fields={field: [{"zh": zh, "en": en}]})
 
 
-def parse_form(form) -> tuple[list[dict], list[dt.date]]:
+#: the schedule form: two text boxes read line by line (:func:`read_schedule`), a note
+SCHEDULE_FORM = {"days_off": fields.String(load_default=""),
+                 "make_up_days": fields.String(load_default=""),
+                 "note": ScheduleInSchema().fields["note"]}
+
+
+def read_schedule(form: dict) -> tuple[list[dict], list[dt.date]]:
     """The form's two text boxes: days off one per line as ``2027-01-01 元旦`` and make-up
     days one date per line (or separated by commas or spaces)."""
     days_off = []
@@ -67,12 +75,12 @@ def parse_form(form) -> tuple[list[dict], list[dt.date]]:
 def save(year):
     """Save a new version of the year's schedule from the admin's form."""
     try:
-        days_off, make_up = parse_form(request.form)
+        form = parse_form(SCHEDULE_FORM)
+        days_off, make_up = read_schedule(form)
         principal = current_principal()
-        row = service.save(year, days_off, make_up, request.form.get("note", ""),
+        row = service.save(year, days_off, make_up, form["note"],
                            principal.id if principal else None)
-    except DomainError as exc:
-        db.session.rollback()
+    except DomainError as exc:  # refused before or inside the step: nothing was saved
         errors = {f: " ".join(m["zh"] if select_locale() == "zh" else m["en"] for m in msgs)
                   for f, msgs in (exc.fields or {}).items()}
         return render_template("calendar/year.html", y=service.year_overview(year),

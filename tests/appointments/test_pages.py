@@ -146,3 +146,17 @@ def test_every_string_on_the_appointment_pages_has_an_english_translation():
     with (root / "translations" / "en" / "LC_MESSAGES" / "appointments.po").open("rb") as fh:
         translated = {m.id for m in read_po(fh) if m.id and m.string}
     assert used and used - translated == set()
+
+
+def test_a_kit_count_that_is_not_a_number_is_422_on_that_item_and_makes_no_kit(web_as):
+    client = web_as("dispatcher")
+    url = "/appointments/tool-kits"
+    resp = client.post(f"{url}/items", data={"csrf_token": csrf_from(client, url),
+                                             "name": "水桶", "stock": "4", "unit": "个"})
+    assert resp.status_code == 302
+    item_id = re.search(r'data-item="(\d+)"', client.get(url).get_data(as_text=True)).group(1)
+    resp = client.post(url, data={"csrf_token": csrf_from(client, url), "name": "周末包",
+                                  f"qty_{item_id}": "三"})
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422 and f'data-field="qty_{item_id}"' in html
+    assert "周末包" not in client.get(url).get_data(as_text=True)

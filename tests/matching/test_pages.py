@@ -78,3 +78,25 @@ def test_the_candidate_table_explains_its_score_parts_and_ratings(
     client.get("/lang/en")
     html = client.get(f"/orders/{order['id']}").get_data(as_text=True)
     assert "How the score is made" in html and "no evaluations yet" in html
+
+
+def test_a_refused_book_or_release_form_is_422_and_leaves_the_bookings_as_they_were(
+        app, web_as, matching_order, qualified):
+    order = matching_order()
+    worker = qualified()
+    web = web_as("dispatcher")
+    url = f"/orders/{order['id']}"
+    token = csrf_from(web, url)
+    resp = web.post(f"/matching/orders/{order['id']}/book", data={
+        "csrf_token": token, "worker_id": "王阿姨", "kind": "hold"})
+    assert resp.status_code == 422 and 'data-booking="' not in resp.get_data(as_text=True)
+    resp = web.post(f"/matching/orders/{order['id']}/book", data={
+        "csrf_token": token, "worker_id": worker, "kind": "hold", "version": order["version"]})
+    assert resp.status_code == 302
+    html = web.get(url).get_data(as_text=True)
+    booking = re.search(r'data-booking="(\d+)" data-state="active"', html).group(1)
+    resp = web.post(f"/matching/assignments/{booking}/release",
+                    data={"csrf_token": token, "reason": "  "})
+    assert resp.status_code == 422
+    assert f'data-booking="{booking}" data-state="active"' in web.get(url).get_data(
+        as_text=True)
