@@ -14,19 +14,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-#: files still committing in the request layer, being moved to their services; the list
-#: only shrinks (a file that no longer commits must be taken off it)
-NOT_YET: frozenset[str] = frozenset({
-    "core/appointments/views_actions.py",
-    "core/appointments/views_tools.py",
-    "core/matching/views.py",
-    "core/orders/views.py",
-    "core/orders/views_actions.py",
-    "core/placement/views.py",
-    "core/workcalendar/views.py",
-})
-
-
 def _request_layer_files() -> list[Path]:
     out = []
     for path in sorted((ROOT / "core").rglob("*.py")):
@@ -60,17 +47,10 @@ def test_the_request_layer_is_found():
 def test_no_api_or_views_module_commits_or_rolls_back():
     breaches = []
     for path in _request_layer_files():
-        if str(path.relative_to(ROOT)) in NOT_YET:
-            continue
         breaches += _breaches(path)
     assert not breaches, (
         "the request layer must not own the transaction; make the service step "
         "@transactional (core/transactions.py) and call it:\n  " + "\n  ".join(breaches))
-
-
-def test_the_list_of_files_not_yet_moved_only_shrinks():
-    clean = sorted(f for f in NOT_YET if not _breaches(ROOT / f))
-    assert not clean, f"these no longer commit; take them off NOT_YET: {clean}"
 
 
 def test_every_route_module_is_imported_by_name_in_core_routes():
