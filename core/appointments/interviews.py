@@ -20,7 +20,7 @@ from ..followups import service as followups
 from ..messages import Msg
 from ..orders import lifecycle
 from ..orders.models import Order
-from ..pricing import service as pricing
+from ..orders.policy import order_policy
 from ..timeutil import SHANGHAI, utcnow
 from ..transactions import transactional
 from . import history
@@ -58,7 +58,7 @@ def get(order: Order, interview_id: int) -> Interview:
 
 def offers_interviews(order: Order) -> bool:
     """Whether the order's line interviews its workers (月嫂, 育婴师)."""
-    return pricing.order_policy(order.service_line).needs_interview
+    return order_policy(order.service_line).needs_interview
 
 
 @transactional

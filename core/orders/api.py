@@ -6,9 +6,9 @@ same blueprint.
 
 from ..access import current_principal, roles
 from ..errors import Invalid
-from ..pricing import service as pricing
 from . import lifecycle, payments, period, queries, service, staffing
 from .blueprint import blp
+from .policy import order_policies, order_policy
 from .schemas import (
     AssignWorkerSchema,
     OrderCreateSchema,
@@ -32,7 +32,7 @@ def present(order):
     """The order with its money position and legal next states, ready to serialise."""
     order.money = payments.summary(order)
     order.next_states = lifecycle.next_states(order.state,
-                                              pricing.order_policy(order.service_line))
+                                              order_policy(order.service_line))
     return order
 
 
@@ -59,7 +59,7 @@ def list_orders(args):
     """Orders, filtered (line, state, dispatcher, created dates, unpaid), searched by
     number / customer name / mobile (``q``), sorted and paged."""
     page = queries.search(**args)
-    policies = pricing.order_policies({order.service_line for order in page["items"]})
+    policies = order_policies({order.service_line for order in page["items"]})
     for order in page["items"]:
         order.next_states = lifecycle.next_states(order.state, policies[order.service_line])
     return page

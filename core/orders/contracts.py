@@ -19,7 +19,6 @@ from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..messages import Msg
 from ..money import quantize
-from ..pricing import service as pricing
 from ..timeutil import business_today, utcnow
 from ..transactions import transactional
 from ..workers.models import Worker
@@ -27,6 +26,7 @@ from . import approvals, lifecycle
 from .company import DEFAULT_COMPANY, company_party  # noqa: F401
 from .events import add_event, commit
 from .models import Order
+from .policy import order_policy
 from .records import OrderContract
 
 #: States in which a contract may be drafted.
@@ -85,7 +85,7 @@ def draft(order: Order, *, start_date: dt.date, end_date: dt.date, actor_id: int
     """Draft the contract for the order's worker; a term outside the line's standard
     terms opens an approval request (reason required). An unsigned earlier draft is
     voided; a signed one must be changed by replacing the worker instead."""
-    policy = pricing.order_policy(order.service_line)
+    policy = order_policy(order.service_line)
     if not policy.needs_contract:
         raise Conflict(Msg("Orders of this service line sign no contract.",
                            "该业务线的订单不签合同。"), code="no_contract")
@@ -133,7 +133,7 @@ def prefill(order: Order, policy=None) -> dict:
     the order's service period (上户 … 下户, the booked period), the service fee the agreed
     price, the worker's salary and 定金 the line's standard shares of it (the price table,
     through the order policy), the 尾款 what is left; and the parties as they stand."""
-    policy = policy or pricing.order_policy(order.service_line)
+    policy = policy or order_policy(order.service_line)
     fee = order.agreed_price if order.agreed_price is not None else order.quote_total
     values: dict = {"start_date": order.start_date, "end_date": order.end_date,
                     "service_fee": fee, "worker_salary": None, "deposit": None,
@@ -179,7 +179,7 @@ def sign(order: Order, contract: OrderContract, signed_on: dt.date, actor_id: in
     from ..placement.service import require_agreement_for_handover
 
     require_agreement_for_handover(order, contract)  # 换人: her 服务协议 first (月嫂)
-    missing = missing_amounts(contract, pricing.order_policy(order.service_line))
+    missing = missing_amounts(contract, order_policy(order.service_line))
     if missing:
         raise Conflict(Msg("The contract cannot be signed with a zero or missing {what}: "
                            "draft it again with the amounts.",

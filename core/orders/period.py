@@ -153,11 +153,11 @@ def _reprice(order: Order, moved: list[dict], actor_id: int | None) -> list[dict
     the new term with the new amounts, **to be signed** by the three parties. The
     order's intake term and quote follow. Lines priced by the month (育婴师) or by the
     visit/session keep their amounts. Returns what was re-quoted (for the history)."""
-    from ..pricing import service as pricing
     from ..timeutil import business_today, utcnow
     from . import contracts
+    from .policy import order_policy
 
-    policy = pricing.order_policy(order.service_line)
+    policy = order_policy(order.service_line)
     if not policy.term_field:
         return []
     done = []
@@ -209,10 +209,10 @@ def _review_terms(order: Order, moved: list[dict], reason: str, reason_field: st
     terms again (:func:`core.orders.approvals.review_term`): a term now outside them opens
     a request for a supervisor's approval with the move's reason (422 on
     ``reason_field`` without one); back within them, its open request is superseded."""
-    from ..pricing import service as pricing
     from . import approvals
+    from .policy import order_policy
 
-    policy = pricing.order_policy(order.service_line)
+    policy = order_policy(order.service_line)
     for item in moved:
         before_days, after_days = item["term_days"]
         if before_days != after_days:

@@ -24,6 +24,7 @@ from ..types import Quote
 from . import approvals, contracts, lifecycle
 from .events import add_event, check_version, commit, flush, jsonable
 from .models import Order
+from .policy import order_policy
 
 #: States in which the intake, price and address may still change.
 EDITABLE_STATES = ("enquiry", "quoted", "matching", "interview")
@@ -115,7 +116,7 @@ def _set_intake(order: Order, loaded: dict) -> None:
 
 def _review_intake_term(order: Order, loaded: dict, reason: str | None,
                         actor_id: int | None) -> None:
-    policy = pricing.order_policy(order.service_line)
+    policy = order_policy(order.service_line)
     if policy.term_field:
         approvals.review_term(order, policy, "intake_term", loaded.get(policy.term_field),
                               reason, actor_id)
@@ -197,7 +198,7 @@ def create_order(*, service_line: str, customer_id: int, actor_id: int,
 
 def _create(service_line, customer_id, actor_id, intake, address_id, agreed_price,
             price_reason, term_reason, dispatcher_id, note, late_reason="") -> Order:
-    pricing.order_policy(service_line)  # 404 for an unknown line
+    order_policy(service_line)  # 404 for an unknown line
     customer = _customer(customer_id)
     dispatcher = _dispatcher(dispatcher_id if dispatcher_id is not None else actor_id)
     loaded = load_intake(service_line, intake, late_entry=bool(late_reason)) \
@@ -333,7 +334,7 @@ def transition(order: Order, to_state: str, version: int, actor_id: int, *,
     Entering service on a 上户 date before the signed contract's start needs
     ``start_reason`` (422 naming ``start_date`` otherwise), kept in the history."""
     check_version(order, version)
-    policy = pricing.order_policy(order.service_line)
+    policy = order_policy(order.service_line)
     signed = contracts.signed_for_worker(order)
     facts = lifecycle.TransitionFacts(
         start_date=start_date or order.start_date, end_date=end_date or order.end_date,

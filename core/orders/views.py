@@ -29,6 +29,7 @@ from . import approvals as approvals_service
 from . import contracts, intake_form, lifecycle, payments, queries, service, staffing
 from .blueprint import bp
 from .models import CANCEL_REASON_LABELS, EVENT_LABELS, STATE_LABELS
+from .policy import order_policy
 from .records import (
     APPROVAL_KIND_LABELS,
     APPROVAL_STATUS_LABELS,
@@ -321,7 +322,7 @@ def order_page(order, *, alert=None, status: int = 200, next_step=None):
     """The order page: facts, quote, money, the moves it may make, worker, contract,
     payments, approvals and history; ``alert`` shows a refusal (e.g. 409 reload), with
     ``next_step`` (:class:`core.errors.NextStep`) as a link when a step is missing."""
-    policy = pricing.order_policy(order.service_line)
+    policy = order_policy(order.service_line)
     live = contracts.current(order) if policy.needs_contract else None
     signed = live if live is not None and live.status == "signed" \
         and live.worker_id == order.worker_id else None

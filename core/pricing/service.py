@@ -16,7 +16,7 @@ from ..extensions import db
 from ..messages import Msg
 from ..timeutil import utcnow
 from ..transactions import transactional
-from ..types import OrderPolicy, Quote
+from ..types import Quote
 from .models import PriceTable, PriceTableVersion
 
 STALE = Msg("Someone else saved this price table meanwhile; reload it and edit again.",
@@ -114,20 +114,13 @@ def quote(code: str, intake: dict) -> tuple[Quote, int]:
     return plugins.quote(code, intake, table), (row.version if row else 0)
 
 
-def order_policy(code: str) -> OrderPolicy:
-    """The line's order policy (interview? contract? standard terms?) under the company's
-    current price table."""
-    return plugins.order_policy(code, current_table(code))
-
-
-def order_policies(codes: set[str] | list[str]) -> dict[str, OrderPolicy]:
-    """The order policy of each line in ``codes``, from one read of their price tables
-    (a list of orders shows the next states of every row)."""
+def current_tables(codes: set[str] | list[str]) -> dict[str, dict]:
+    """The company's current table of each line in ``codes`` (the plugin's default where
+    it has none), from one read: a list of orders shows the next states of every row."""
     codes = sorted(set(codes))
     for code in codes:
         known_line(code)
     rows = {row.service_line: row for row in db.session.scalars(
         sa.select(PriceTable).where(PriceTable.service_line.in_(codes)))} if codes else {}
-    return {code: plugins.order_policy(code, copy.deepcopy(rows[code].table) if code in rows
-                                       else plugins.default_price_table(code))
-            for code in codes}
+    return {code: copy.deepcopy(rows[code].table) if code in rows
+            else plugins.default_price_table(code) for code in codes}
