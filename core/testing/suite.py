@@ -108,6 +108,27 @@ def planned_on_events(line) -> dict[str, tuple[str, ...]]:
     return out
 
 
+def _follow_ups(order_id: int) -> list[tuple[str, str, str]]:
+    """(rule code, anchor key, state) of every follow-up of the order (in an app context)."""
+    import sqlalchemy as sa
+
+    from ..extensions import db
+    from ..followups.models import FollowUp
+
+    return [tuple(row) for row in db.session.execute(sa.select(
+        FollowUp.rule_code, FollowUp.anchor_key, FollowUp.state).where(
+        FollowUp.order_id == order_id))]
+
+
+def _pending(rows, key: str) -> list[str]:
+    """The rule codes with a pending follow-up on anchor ``key``, sorted."""
+    return sorted(r for r, k, state in rows if k == key and state == "pending")
+
+
+def _listed(rows) -> str:
+    return ", ".join(sorted(f"{r}@{k} ({s})" for r, k, s in rows)) or "none"
+
+
 def _leaf_inputs(specs, prefix: str = "intake") -> list[str]:
     """The input names the generic intake form gives ``specs`` (see _form_macros.html)."""
     names = []
@@ -257,10 +278,7 @@ def conformance_tests(plugin, *, name: str | None = None) -> type:
         @pytest.mark.parametrize("jz_line", list(planning.values()), ids=list(planning))
         def test_sample_order_gets_its_follow_up_plan(self, jz_line, jz_app, jz_make):
             """Generated only for the lines with rules planned on 上户 (service_start)."""
-            import sqlalchemy as sa
 
-            from ..extensions import db
-            from ..followups.models import FollowUp
             from ..timeutil import business_today
 
             code = jz_line.code
@@ -277,17 +295,14 @@ def conformance_tests(plugin, *, name: str | None = None) -> type:
                     "same way, its follow-ups unplanned: make the hook work for every "
                     "order of the line") from exc
             with jz_app.app_context():
-                rows = db.session.execute(sa.select(
-                    FollowUp.rule_code, FollowUp.anchor_key, FollowUp.state).where(
-                    FollowUp.order_id == order_id)).all()
-            planned = sorted(r for r, key, state in rows
-                             if key == "service_start" and state == "pending")
+                rows = _follow_ups(order_id)
+            planned = _pending(rows, "service_start")
             missing = [r for r in expected if r not in planned]
             assert not missing, (
                 f"{code!r}: an order of the sample intake entering service on {start} "
                 f"should have a pending follow-up of each rule on service_start without a "
                 f"condition, {list(expected)}, but has {planned or 'none'} (all its "
-                f"follow-ups: {sorted(f'{r}@{k} ({s})' for r, k, s in rows) or 'none'}); "
+                f"follow-ups: {_listed(rows)}); "
                 f"{missing} were not planned: the rules core plans are the line's "
                 "followup_rules (core.plugins.followup_rules), so a rule must not be "
                 "dropped or replaced between the line object and the registry, and no "
@@ -298,11 +313,8 @@ def conformance_tests(plugin, *, name: str | None = None) -> type:
             """Generated only for the lines with rules on a visit, session or interview."""
             import datetime as dt
 
-            import sqlalchemy as sa
-
             from ..extensions import db
             from ..followups import service as followups
-            from ..followups.models import FollowUp
             from ..timeutil import SHANGHAI, business_today
 
             code = jz_line.code
@@ -333,19 +345,17 @@ def conformance_tests(plugin, *, name: str | None = None) -> type:
                                 f"intake to the follow-up planner failed with {exc!r}: its "
                                 f"rules on {anchor} cannot be planned") from exc
                 db.session.commit()
-                rows = db.session.execute(sa.select(
-                    FollowUp.rule_code, FollowUp.anchor_key, FollowUp.state).where(
-                    FollowUp.order_id == order_id)).all()
+                rows = _follow_ups(order_id)
             for anchor, codes in expected.items():
                 key = f"{anchor}:{instance}"
-                planned = sorted(r for r, k, state in rows if k == key and state == "pending")
+                planned = _pending(rows, key)
                 missing = [c for c in codes if c not in planned]
                 assert not missing, (
                     f"{code!r}: after {anchor} of an order of the sample intake (a {hours}-hour "
                     f"visit on {tomorrow}), each unconditional rule on {anchor}, "
                     f"{list(codes)}, should have a pending follow-up on {key}, but "
                     f"{missing} have none (the order's follow-ups: "
-                    f"{sorted(f'{r}@{k} ({s})' for r, k, s in rows) or 'none'}): check the "
+                    f"{_listed(rows)}): check the "
                     "rules' offsets and min_span_hours, and that no plugin hook cancels "
                     "what core plans")
 
