@@ -82,7 +82,7 @@ def staff_platform_export(user_id):
     """Grant or withdraw the 58到家 export permission (full ID numbers) from the staff page."""
     user = db.session.get(User, user_id)
     if user is None:
-        flash(_("找不到该账号") + " / No such account.", "error")
+        flash(_("找不到该账号"), "error")
         return redirect(url_for("accounts.staff"))
     try:
         grant = parse_form(_GRANT_FORM)["grant"] == "1"
@@ -91,7 +91,9 @@ def staff_platform_export(user_id):
     except DomainError as exc:  # refused: the step rolled back
         for msgs in (exc.fields or {}).values():
             for m in msgs:
-                flash(f"{m['zh']} / {m['en']}", "error")
+                flash(reader_text(m), "error")
+        if not exc.fields:
+            flash(reader_text(exc.message), "error")
     return redirect(url_for("accounts.staff"))
 
 

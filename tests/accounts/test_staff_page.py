@@ -58,7 +58,14 @@ def test_granting_the_export_to_a_role_that_may_not_have_it_changes_nothing(app,
     resp = admin.post(f"/staff/{finance}/platform-export",
                       data={"csrf_token": csrf_from(admin, "/staff"), "grant": "1"})
     assert resp.status_code == 302
-    assert "只有后勤老师、调度、主管和管理员账号" in admin.get("/staff").get_data(as_text=True)
+    page = admin.get("/staff").get_data(as_text=True)
+    assert "只有后勤老师、调度、主管和管理员账号" in page and "Only trainer" not in page
+    admin.get("/lang/en")  # the refusal in the reader's language only
+    admin.post(f"/staff/{finance}/platform-export",
+               data={"csrf_token": csrf_from(admin, "/staff"), "grant": "1"})
+    page = admin.get("/staff").get_data(as_text=True)
+    assert "Only trainer, dispatcher, supervisor and admin" in page
+    assert "只有后勤老师" not in page
     with app.app_context():
         assert db.session.get(User, finance).platform_export is False
     assert _count(app, AuditEvent, AuditEvent.entity_type == "user",
