@@ -87,3 +87,19 @@ def test_a_lost_version_race_at_commit_is_a_409_and_saves_nothing(app):
             save()
         assert refused.value.code == "stale_version"
         assert db.session.get(FollowupCadence, cid).overrides == {"other": 1}
+
+
+def test_the_outbox_refuses_to_deliver_inside_a_step(app):
+    """outbox.deliver ends the session's transaction: inside a step it would drop the
+    step's writes, so it refuses and the step rolls back as for any error."""
+    from core.followups import outbox
+
+    @transactional
+    def add_and_deliver():
+        _add("半途")
+        outbox.deliver(1)
+
+    with app.app_context():
+        with pytest.raises(RuntimeError, match="inside a @transactional step"):
+            add_and_deliver()
+        assert _names(app) == []

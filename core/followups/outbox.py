@@ -28,6 +28,7 @@ from .. import plugins
 from ..accounts.models import User
 from ..extensions import db
 from ..timeutil import utcnow
+from ..transactions import in_transaction
 from .channels import NotificationChannel, OutboundMessage
 from .models import Notification, OutboxMessage
 
@@ -127,7 +128,15 @@ def deliver(message_id: int) -> str:
 
     Returns ``sent``, ``skipped``, ``failed``, ``retry`` or ``nothing`` (already sent,
     claimed by another worker, or unknown). Safe to call any number of times.
+
+    It ends the session's transaction (rolls back what is pending, then commits its own
+    work), so it is called after a step has committed, never inside one: a
+    :func:`core.transactions.transactional` step that delivered would lose or half-commit
+    its own writes, and this refuses (RuntimeError) instead.
     """
+    if in_transaction():
+        raise RuntimeError("outbox.deliver() inside a @transactional step: deliver the "
+                           "message after the step returns (it has committed by then)")
     channel_code = db.session.scalar(sa.select(OutboxMessage.channel).where(
         OutboxMessage.id == message_id))
     db.session.rollback()
