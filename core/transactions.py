@@ -29,7 +29,7 @@ from typing import ParamSpec, TypeVar
 
 from sqlalchemy.orm.exc import StaleDataError
 
-from .errors import Conflict
+from .errors import Conflict, DomainError
 from .extensions import db
 from .messages import Msg
 
@@ -55,6 +55,23 @@ def commit() -> None:
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
+        raise Conflict(CHANGED_MEANWHILE, code="stale_version") from None
+
+
+def save(stale: Callable[[], DomainError] | None = None) -> None:
+    """Write the changes so far: inside a :func:`transactional` step only flush (the step
+    commits when it returns), outside one commit. A lost race on a versioned row raises
+    ``stale()`` — the area's own 409 (an order's, a complaint's) — or else the generic
+    :data:`CHANGED_MEANWHILE` 409, with nothing saved."""
+    try:
+        if in_transaction():
+            db.session.flush()
+        else:
+            db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        if stale is not None:
+            raise stale() from None
         raise Conflict(CHANGED_MEANWHILE, code="stale_version") from None
 
 

@@ -103,3 +103,36 @@ def test_the_outbox_refuses_to_deliver_inside_a_step(app):
         with pytest.raises(RuntimeError, match="inside a @transactional step"):
             add_and_deliver()
         assert _names(app) == []
+
+
+def test_save_flushes_inside_a_step_and_commits_outside_one(app):
+    from core.transactions import save
+
+    @transactional
+    def add_then_look():
+        db.session.add(Partner(name="步内", kind="exam_hospital"))
+        save()
+        return _names(app)  # another connection: nothing committed yet
+
+    with app.app_context():
+        assert add_then_look() == []
+        assert _names(app) == ["步内"]
+        db.session.add(Partner(name="步外", kind="exam_hospital"))
+        save()
+        assert _names(app) == ["步内", "步外"]
+
+
+def test_save_turns_a_lost_race_into_the_areas_own_409(app):
+    from core.transactions import save
+
+    with app.app_context():
+        db.session.add(FollowupCadence(service_line="nanny", overrides={}))
+        db.session.commit()
+        cid = db.session.scalar(sa.select(FollowupCadence.id))
+        cadence = db.session.get(FollowupCadence, cid)
+        with db.engine.begin() as conn:  # someone else saves first
+            conn.execute(sa.update(FollowupCadence).values(version=FollowupCadence.version + 1))
+        cadence.overrides = {"mine": 1}
+        with pytest.raises(Conflict) as refused:
+            save(lambda: Conflict("area's own", code="area_stale"))
+        assert refused.value.code == "area_stale"

@@ -8,7 +8,6 @@ import datetime as dt
 
 import sqlalchemy as sa
 from marshmallow import ValidationError
-from sqlalchemy.orm.exc import StaleDataError
 
 from .. import plugins
 from ..errors import Conflict, Invalid, NotFound
@@ -17,7 +16,7 @@ from ..messages import Msg
 from ..orders import lifecycle
 from ..orders.models import Order
 from ..timeutil import SHANGHAI
-from ..transactions import in_transaction
+from ..transactions import save
 from ..workers.models import Worker
 
 STALE = Msg("Someone else changed this meanwhile; reload the page and try again.",
@@ -81,14 +80,7 @@ def commit() -> None:
     Inside a :func:`core.transactions.transactional` step (the entry points of the
     visits, sessions, interviews and tools services are) the step commits when it
     returns: here the change is only flushed, so the lost race is still this 409."""
-    try:
-        if in_transaction():
-            db.session.flush()
-            return
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise Conflict(STALE, code="stale_version") from None
+    save(lambda: Conflict(STALE, code="stale_version"))
 
 
 def business_time(value: dt.datetime) -> dt.datetime:

@@ -14,7 +14,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm.exc import StaleDataError
 
 from .. import numbering
 from ..accounts.models import User
@@ -26,7 +25,7 @@ from ..followups.models import FollowUp, MediationCase
 from ..messages import Msg
 from ..orders.models import Order
 from ..timeutil import SHANGHAI, utcnow
-from ..transactions import transactional
+from ..transactions import save, transactional
 from ..workers.models import Worker
 from . import clocks, policy
 from .models import OPEN_STATES, Complaint, ComplaintAction
@@ -269,10 +268,7 @@ def from_followup(followup_id: int, *, category: str, level: str, actor_id: int 
 def _commit() -> None:
     """Write the step's changes now (its @transactional wrapper commits them) so that a
     lost version race is this area's own 409 (:data:`STALE`), raised inside the step."""
-    try:
-        db.session.flush()
-    except StaleDataError as exc:
-        raise Conflict(STALE, code="stale_version") from exc
+    save(lambda: Conflict(STALE, code="stale_version"))
 
 
 def _open(c: Complaint) -> None:

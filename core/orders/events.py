@@ -16,7 +16,7 @@ from ..errors import Conflict
 from ..extensions import db
 from ..messages import Msg
 from ..timeutil import utcnow
-from ..transactions import in_transaction
+from ..transactions import save
 from .models import EVENT_LABELS, Order, OrderEvent
 
 STALE = Msg("Someone else changed this order meanwhile; reload the page and try again.",
@@ -93,11 +93,4 @@ def commit() -> None:
     Inside a :func:`core.transactions.transactional` step (every entry point of the
     orders services is one) the step commits when it returns: here the change is only
     flushed, so the lost race still shows as the order's 409 and nested steps join."""
-    if in_transaction():
-        flush()
-        return
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise stale() from None
+    save(stale)

@@ -20,7 +20,7 @@ from ..orders.company import company_party
 from ..orders.events import add_event, event_kind
 from ..orders.models import Order
 from ..timeutil import business_today, utcnow
-from ..transactions import in_transaction, transactional
+from ..transactions import save, transactional
 from ..workers import credentials
 from ..workers.models import Worker
 from .models import AgreementTemplate, ProfileSending, ServiceAgreement, Willingness
@@ -46,11 +46,8 @@ def _field(name: str, en: str, zh: str) -> Invalid:
 
 def _commit() -> None:
     """Commit, or inside a :func:`core.transactions.transactional` step (the steps
-    below) only flush: the step commits when it returns."""
-    if in_transaction():
-        db.session.flush()
-    else:
-        db.session.commit()
+    below) only flush: the step commits when it returns (:func:`core.transactions.save`)."""
+    save()
 
 
 def policy(order: Order):
