@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from marshmallow import ValidationError
+from marshmallow import ValidationError, fields
 
 from ..access import current_principal, roles
 from ..errors import DomainError, flatten_fields
@@ -25,21 +25,25 @@ from .schemas import (
 from .views import READERS, WRITERS
 
 
-def _page(errors=None, form=None, status: int = 200):
+def _page(errors=None, form=None, status: int = 200, posted: str = ""):
+    """The page; after a refusal, ``posted`` says which form (``item``: add an item,
+    ``kit``: make a kit, ``row``: a row's recount or a kit's switch) gets back what was
+    typed and the reasons beside its fields (a row's go in the banner)."""
     items = tools.search_items(per_page=200)["items"]
     return render_template("appointments/tool_kits.html", items=items,
                            kits=tools.list_kits(None), errors=errors or {},
-                           form=form or {}), status
+                           form=form or {}, posted=posted), status
 
 
-def _done(action, message: str):
-    """Run ``action()``; a refusal shows the page with the reason beside the fields."""
+def _done(action, message: str, posted: str):
+    """Run ``action()``; a refusal shows the page with the reason beside the fields of
+    the form that was ``posted``."""
     try:
         action()  # reads the form, then one step of the tools service
     except ValidationError as exc:  # refused before the step: nothing written
-        return _page(flatten_fields(exc.messages), request.form.to_dict(), 422)
+        return _page(flatten_fields(exc.messages), request.form.to_dict(), 422, posted)
     except DomainError as exc:  # the step rolled back when it refused
-        return _page(errors_of(exc), request.form.to_dict(), exc.status)
+        return _page(errors_of(exc), request.form.to_dict(), exc.status, posted)
     flash(message)
     return redirect(url_for("appointments.tool_kits"))
 
@@ -60,7 +64,7 @@ def tool_kits():
 def add_item():
     """Add an item with its count on the shelf."""
     return _done(lambda: tools.create_item(parse_form(ToolItemCreateSchema()), _me()),
-                 _("已添加工具"))
+                 _("已添加工具"), "item")
 
 
 @bp.post("/tool-kits/items/<int:item_id>")
@@ -71,7 +75,7 @@ def update_item(item_id):
         changes = parse_form(ToolItemUpdateSchema(only=("version", "stock", "active")))
         tools.update_item(tools.get_item(item_id), changes.pop("version"), changes, _me())
 
-    return _done(action, _("已保存"))
+    return _done(action, _("已保存"), "row")
 
 
 @bp.post("/tool-kits")
@@ -79,7 +83,9 @@ def update_item(item_id):
 def add_kit():
     """Make a kit from the counts typed beside each item."""
     def action():
-        counts = {f"qty_{item_id}": ToolCountSchema().fields["quantity"]
+        # one box per item, each bounded as the API's count; a blank box is "none of it"
+        quantity = ToolCountSchema().fields["quantity"]
+        counts = {f"qty_{item_id}": fields.Integer(validate=quantity.validators)
                   for item_id in tools.item_ids()}
         form = ToolKitCreateSchema.from_dict(counts)
         data = parse_form(form(exclude=("items",)))
@@ -87,7 +93,7 @@ def add_kit():
                          for key in counts if key in data]
         tools.create_kit(load_checked(ToolKitCreateSchema(), data), _me())
 
-    return _done(action, _("已添加工具包"))
+    return _done(action, _("已添加工具包"), "kit")
 
 
 @bp.post("/tool-kits/<int:kit_id>/active")
@@ -98,4 +104,4 @@ def set_kit_active(kit_id):
         changes = parse_form(ToolKitUpdateSchema(only=("version", "active")))
         tools.update_kit(tools.get_kit(kit_id), changes.pop("version"), changes, _me())
 
-    return _done(action, _("已保存"))
+    return _done(action, _("已保存"), "row")

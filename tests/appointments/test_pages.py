@@ -159,4 +159,24 @@ def test_a_kit_count_that_is_not_a_number_is_422_on_that_item_and_makes_no_kit(w
                                   f"qty_{item_id}": "三"})
     html = resp.get_data(as_text=True)
     assert resp.status_code == 422 and f'data-field="qty_{item_id}"' in html
+    # what was typed goes back into the kit's form, not the add-an-item form beside it
+    assert 'id="k-name" name="name" required value="周末包"' in html
+    assert 'id="t-name" name="name" required value=""' in html
     assert "周末包" not in client.get(url).get_data(as_text=True)
+
+
+def test_a_kit_takes_only_the_items_whose_box_is_filled(web_as):
+    """The page says "leave empty for none": with two items, a blank box is not refused."""
+    client = web_as("dispatcher")
+    url = "/appointments/tool-kits"
+    for name in ("拖把", "手套"):
+        assert client.post(f"{url}/items", data={"csrf_token": csrf_from(client, url),
+                                                 "name": name, "stock": "6"}).status_code == 302
+    ids = re.findall(r'data-item="(\d+)"', client.get(url).get_data(as_text=True))
+    assert len(ids) == 2
+    resp = client.post(url, data={"csrf_token": csrf_from(client, url), "name": "擦窗包",
+                                  f"qty_{ids[0]}": "2", f"qty_{ids[1]}": ""})
+    assert resp.status_code == 302
+    page = client.get(url).get_data(as_text=True)
+    kit = re.search(r'data-kit="\d+"><h3>擦窗包</h3>\s*<ul>(.*?)</ul>', page, re.S).group(1)
+    assert kit.count("<li>") == 1
