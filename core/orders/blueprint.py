@@ -2,8 +2,8 @@
 
 The pages (``bp``) are spread over ``views.py`` and ``views_*.py``, the API (``blp``) over
 ``api.py`` and ``api_*.py``; each of those modules imports its blueprint from this one and
-none imports another to attach its routes — the app factory imports them all
-(:func:`core.app._register_core_areas`), so no file imports back the file importing it.
+none imports another to attach its routes — :mod:`core.routes` imports them all by
+name, so no file imports back the file importing it.
 """
 
 from flask import Blueprint
