@@ -8,7 +8,7 @@ from flask import Flask, g, request, session
 from flask_smorest import Api
 
 from . import config as config_module
-from . import inputs, security
+from . import inputs, readcache, security
 from . import plugins as plugin_manager
 from .access import has_role
 from .errors import register_error_handlers
@@ -48,6 +48,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _wait_for_sqlite_writers(app)
 
     db.init_app(app)
+    readcache.install(app)  # watches the engine for committed writes
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"),
                      render_as_batch=True, compare_type=True)
     login_manager.init_app(app)

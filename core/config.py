@@ -84,6 +84,12 @@ class Defaults:
     PROXIES = 0
     #: one JSON line per request on the logger ``jiazheng.access``
     ACCESS_LOG = True
+    #: the read cache of the desk's hot lists (core/readcache.py; env JIAZHENG_READ_CACHE=0
+    #: turns it off), its memory per process, and the Redis holding the data generation
+    #: (None: REDIS_URL, else the embedded one)
+    READ_CACHE = True
+    READ_CACHE_BYTES = 32 * 1024 * 1024
+    READ_CACHE_REDIS_URL: str | None = None
     #: the desk's hours the complaint clocks count in (Asia/Shanghai, working days)
     COMPLAINTS_DESK_HOURS = ("06:00", "22:00")
     #: compensations above this many yuan need a supervisor's approval
@@ -137,4 +143,6 @@ def from_environment(instance_path: str) -> dict:
         "DISABLED_PLUGINS": tuple(p.strip() for p in disabled.split(",") if p.strip()),
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", ""),
         "BACKUP_KEY": os.environ.get("JIAZHENG_BACKUP_KEY") or None,
+        "READ_CACHE": os.environ.get("JIAZHENG_READ_CACHE", "1").strip().lower()
+        not in ("0", "false", "no", "off"),
     }

@@ -51,8 +51,10 @@ def database_url(tmp_path_factory):
 
 
 @pytest.fixture
-def app(tmp_path, database_url):
-    app = make_test_app(tmp_path, database_url)
+def app(request, tmp_path, database_url):
+    # a test that counts what each request does asks for every answer to be computed
+    off = request.node.get_closest_marker("read_cache_off") is not None
+    app = make_test_app(tmp_path, database_url, **({"READ_CACHE": False} if off else {}))
     yield app
     if database_url:
         empty_database(app)

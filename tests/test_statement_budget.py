@@ -20,12 +20,15 @@ import datetime as dt
 import os
 import random
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
 
 from core.extensions import db
 
 from .conftest import login_session, make_user, token_for
+
+pytestmark = pytest.mark.read_cache_off  # counts each request's statements
 
 #: endpoint → most statements one request may send (demo data, admin, token already used);
 #: the larger of the SQLite and the PostgreSQL count where they differ (PostgreSQL's candidate

@@ -5,6 +5,7 @@ number masked. Top-secret files open to supervisors and admins only.
 """
 
 from ..access import current_principal, roles
+from ..readcache import cached
 from . import disclosure, history, service
 from .blueprint import blp
 from .schemas import (
@@ -27,6 +28,7 @@ READ, WRITE = disclosure.READ_ROLES, disclosure.WRITE_ROLES
 
 @blp.route("")
 @roles(*READ)
+@cached()
 @blp.arguments(CustomerQuerySchema, location="query")
 @blp.response(200, CustomerPageSchema)
 def list_customers(args):

@@ -24,6 +24,7 @@ from flask import g, has_request_context
 from ..errors import Forbidden
 from ..messages import Msg
 from ..privacy import mask_mobile
+from ..readcache import keep_until
 from ..timeutil import utcnow
 from .models import RECORDED_LEVELS, Customer, CustomerAddress
 
@@ -108,10 +109,13 @@ def active_grants(user) -> dict[int, str]:
     if user.id not in cache:
         from ..extensions import db
 
-        rows = db.session.execute(sa.select(AccessRequest.customer_id, AccessRequest.level).where(
+        rows = db.session.execute(sa.select(
+            AccessRequest.customer_id, AccessRequest.level, AccessRequest.expires_at).where(
             AccessRequest.requester_id == user.id, AccessRequest.state == "approved",
-            AccessRequest.expires_at > utcnow()))
-        cache[user.id] = {cid: level for cid, level in rows}
+            AccessRequest.expires_at > utcnow())).all()
+        cache[user.id] = {cid: level for cid, level, _ends in rows}
+        if rows:  # what a grant opens leaves cached answers when the grant ends
+            keep_until(min(ends for _cid, _level, ends in rows))
     return cache[user.id]
 
 

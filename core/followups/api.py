@@ -5,6 +5,7 @@ from flask_smorest import Blueprint
 
 from ..access import current_principal, roles
 from ..extensions import db
+from ..readcache import cached
 from . import queries, service, steps
 from .models import INTERNSHIP_LINE, Evaluation, MediationCase
 from .schemas import (
@@ -44,6 +45,7 @@ def _me() -> int:
 
 @blp.route("")
 @roles(*DESK, *service.INTERNSHIP_DESK)
+@cached(max_age=10)  # what is overdue changes with the clock alone
 @blp.arguments(FollowUpQuerySchema, location="query")
 @blp.response(200, FollowUpPageSchema)
 def list_followups(args):

@@ -12,6 +12,7 @@ from ..messages import Msg
 from ..orders import service as orders
 from ..orders import staffing
 from ..pagination import PageArgsSchema, page_schema
+from ..readcache import cached
 from . import batch, booking, candidates, exclusions
 from .models import Assignment
 from .schemas import (
@@ -118,6 +119,7 @@ def unexclude_worker(customer_id, worker_id):
 
 @blp.route("/orders/<int:order_id>/candidates")
 @roles(*WRITERS)
+@cached(max_age=10)  # who is free, and whose certificate is valid, changes with the day
 @blp.arguments(CandidateQuerySchema, location="query")
 @blp.response(200, CandidatePageSchema)
 def list_candidates(args, order_id):

@@ -83,7 +83,7 @@ def install(app: Flask) -> None:
             access_log.info("%s", json.dumps({
                 "request_id": rid, "user_id": getattr(principal, "id", None),
                 "method": request.method, "route": rule, "endpoint": request.endpoint,
-                "status": resp.status_code,
+                "status": resp.status_code, "cache": g.get("read_cache"),
                 "ms": round((time.perf_counter() - started) * 1000, 1) if started else None,
             }, ensure_ascii=False))
         return resp

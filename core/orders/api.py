@@ -6,6 +6,7 @@ same blueprint.
 
 from ..access import current_principal, roles
 from ..errors import Invalid
+from ..readcache import cached
 from . import lifecycle, payments, period, queries, service, staffing
 from .blueprint import blp
 from .policy import order_policies, order_policy
@@ -53,6 +54,7 @@ def preview_quote(data):
 
 @blp.route("/orders")
 @roles(*READERS)
+@cached()
 @blp.arguments(OrderQuerySchema, location="query")
 @blp.response(200, OrderPageSchema)
 def list_orders(args):
@@ -78,6 +80,7 @@ def create_order(data):
 
 @blp.route("/orders/<int:order_id>")
 @roles(*READERS)
+@cached()
 @blp.response(200, OrderSchema)
 def get_order(order_id):
     """One order with its quote, money position and next legal states."""

@@ -67,7 +67,8 @@ _throttle_redis: list[str] = []
 
 
 def login_throttle_redis_url() -> str:
-    """Where the test apps count failed logins: the Redis server REDIS_URL names, else one
+    """Where the test apps count failed logins and keep the read cache's data generation
+    (core/readcache.py): the Redis server REDIS_URL names, else one
     embedded Redis for this test process (started once: an embedded server per test
     would cost a process per test). Each app's keys are HMACs under its own secret key,
     so tests never see each other's counts."""
@@ -102,6 +103,7 @@ def make_test_app(tmp_path, database_url, *, migrated: bool = False, **overrides
         "INSTANCE_PATH": str(tmp_path / "instance"),
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
         "LOGIN_THROTTLE_REDIS_URL": login_throttle_redis_url(),
+        "READ_CACHE_REDIS_URL": login_throttle_redis_url(),
         "WTF_CSRF_ENABLED": True,
         "ARGON2_PROFILE": "CHEAPEST",
     }

@@ -3,6 +3,7 @@ current time, the customer's location and the workers who served her before are 
 parameters, so SQLAlchemy compiles it once and its statement cache does not grow."""
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine.default import CACHE_HIT
 
@@ -10,6 +11,8 @@ from core.customers.models import CustomerAddress
 from core.extensions import db
 from core.orders.models import Order
 from tests.orders.helpers import make_customer
+
+pytestmark = pytest.mark.read_cache_off  # counts each request's statements
 
 
 def _ranking_statements(app, desk, orders) -> list[tuple[str, object]]:

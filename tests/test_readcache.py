@@ -1,0 +1,186 @@
+"""The read cache (core/readcache.py): the same person asking the same list again is
+answered from memory — until anything is written, by this process or another one on
+the same database and Redis, or until the answer's time (a grant's end, ``max_age``)."""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import time
+
+import sqlalchemy as sa
+
+from core import readcache
+from core.audit.models import AuditEvent
+from core.customers.models import Customer
+from core.customers.models_access import AccessRequest
+from core.extensions import db
+from core.timeutil import utcnow
+from tests.conftest import ApiClient, make_test_app, make_user, token_for
+from tests.orders.helpers import make_customer
+
+SEARCH = "/api/v1/customers?q=%E7%8E%8B"  # q=王
+
+
+@contextlib.contextmanager
+def customer_reads(app):
+    """Count the statements that read the customers table while the block runs."""
+    seen = []
+
+    def count(conn, cursor, statement, *_):
+        if "FROM customers" in statement:
+            seen.append(statement)
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+
+
+def names(resp) -> list[str]:
+    assert resp.status_code == 200, resp.get_json()
+    return sorted(row["name"] for row in resp.get_json()["items"])
+
+
+def test_the_same_list_again_is_answered_from_memory_byte_for_byte(app, api_as):
+    make_customer(app, "王一")
+    desk = api_as("dispatcher")
+    first = desk.get(SEARCH)
+    with customer_reads(app) as seen:
+        again = desk.get(SEARCH)
+    assert seen == []
+    assert again.status_code == 200 and again.data == first.data
+    assert names(again) == ["王一"]
+    other_page = desk.get(SEARCH + "&per_page=1")  # another query string: its own answer
+    assert other_page.get_json()["per_page"] == 1
+
+
+def test_a_write_through_the_api_or_the_database_is_seen_at_once(app, api_as):
+    make_customer(app, "王一")
+    desk = api_as("dispatcher")
+    assert names(desk.get(SEARCH)) == ["王一"]
+    make_customer(app, "王二")  # the customers service commits: a new generation
+    assert names(desk.get(SEARCH)) == ["王一", "王二"]
+    with app.app_context(), db.engine.begin() as conn:  # a Core write, not the ORM's
+        conn.execute(sa.update(Customer).where(Customer.name == "王二").values(name="王三"))
+    assert names(desk.get(SEARCH)) == ["王一", "王三"]
+    one = next(row for row in desk.get(SEARCH).get_json()["items"] if row["name"] == "王三")
+    changed = desk.patch(f"/api/v1/customers/{one['id']}",
+                         json={"name": "王四", "version": one["version"]})
+    assert changed.status_code == 200, changed.get_json()
+    assert names(desk.get(SEARCH)) == ["王一", "王四"]
+
+
+def test_a_write_rolled_back_changes_nothing_and_leaves_the_answer_kept(app, api_as):
+    make_customer(app, "王一")
+    desk = api_as("dispatcher")
+    desk.get(SEARCH)
+    with app.app_context():
+        db.session.get(Customer, 1).name = "王零"
+        db.session.flush()
+        db.session.rollback()
+    with customer_reads(app) as seen:
+        assert names(desk.get(SEARCH)) == ["王一"]
+    assert seen == []
+
+
+def test_a_write_by_another_app_server_on_the_same_database_is_seen(
+        app, api_as, tmp_path, database_url):
+    make_customer(app, "王一")
+    desk = api_as("dispatcher")
+    assert names(desk.get(SEARCH)) == ["王一"]
+    other = make_test_app(tmp_path, database_url)  # its own memory; the same Redis key
+    assert readcache.store(other) is not readcache.store(app)
+    make_customer(other, "王二")
+    assert names(desk.get(SEARCH)) == ["王一", "王二"]
+
+
+def test_one_persons_answer_is_never_given_to_another(app, api_as):
+    make_customer(app, "王一", mobile="13912345678")
+    desk, finance = api_as("dispatcher"), api_as("finance")
+    assert desk.get(SEARCH).get_json()["items"][0]["mobile"] == "13912345678"
+    seen = finance.get(SEARCH).get_json()["items"][0]["mobile"]
+    assert seen != "13912345678" and seen.startswith("139") and "*" in seen
+    in_english = desk.get(SEARCH, headers={"Accept-Language": "en"})
+    assert in_english.status_code == 200
+
+
+def test_an_audited_read_is_computed_and_recorded_every_time(app, api_as):
+    make_customer(app, "王一", mobile="13912345678")
+    desk = api_as("dispatcher")
+
+    def recorded() -> int:
+        with app.app_context():
+            return db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
+    before = recorded()
+    for n in range(1, 4):
+        resp = desk.get("/api/v1/customers?q=1391234")  # a phone search: recorded
+        assert names(resp) == ["王一"]
+        assert recorded() == before + n
+
+
+def test_what_a_grant_opens_leaves_the_cached_answer_when_the_grant_ends(app, api_as):
+    customer = make_customer(app, "王一", mobile="13912345678", confidentiality="confidential")
+    desk = api_as("dispatcher")
+    assert desk.get(SEARCH).get_json()["items"][0]["mobile"] is None  # name only
+    with app.app_context():
+        user = db.session.scalar(sa.text("SELECT id FROM users WHERE username = 'dispatcher1'"))
+        db.session.add(AccessRequest(
+            customer_id=customer, requester_id=user, level="confidential", reason="回访",
+            hours=1, state="approved", decided_at=utcnow(),
+            expires_at=utcnow() + dt.timedelta(seconds=2)))
+        db.session.commit()
+    assert desk.get(SEARCH).get_json()["items"][0]["mobile"] == "13912345678"
+    time.sleep(2.2)  # the grant ends; nothing is written
+    assert desk.get(SEARCH).get_json()["items"][0]["mobile"] is None
+
+
+def test_an_answer_is_not_given_past_its_age(app, api_as, monkeypatch):
+    make_customer(app, "王一")
+    desk = api_as("dispatcher")
+    desk.get(SEARCH)
+    later = utcnow() + dt.timedelta(seconds=readcache.DEFAULT_MAX_AGE + 1)
+    monkeypatch.setattr(readcache, "utcnow", lambda: later)
+    with customer_reads(app) as seen:
+        assert names(desk.get(SEARCH)) == ["王一"]
+    assert seen
+
+
+def test_without_redis_every_answer_is_computed(tmp_path, database_url):
+    app = make_test_app(tmp_path, database_url, READ_CACHE_REDIS_URL="redis://127.0.0.1:1/0")
+    make_user(app, "dispatcher", "dispatcher1")
+    make_customer(app, "王一")
+    desk = ApiClient(app, token_for(app, "dispatcher1"))
+    for _ in range(2):
+        with customer_reads(app) as seen:
+            assert names(desk.get(SEARCH)) == ["王一"]
+        assert seen
+    make_customer(app, "王二")  # a write while Redis is away does not fail
+    assert names(desk.get(SEARCH)) == ["王一", "王二"]
+
+
+def test_statements_that_only_read_are_told_from_writes():
+    for statement in ("SELECT 1", "  select * from orders FOR UPDATE", "SAVEPOINT sa_1",
+                      "RELEASE SAVEPOINT sa_1", "SET LOCAL lock_timeout = 1",
+                      "WITH t AS (SELECT 1) SELECT * FROM t"):
+        assert not readcache._is_write(statement), statement
+    for statement in ("INSERT INTO orders VALUES (1)", "update customers set name = 'x'",
+                      "DELETE FROM orders", "TRUNCATE orders", "DROP TABLE orders",
+                      "WITH t AS (DELETE FROM orders RETURNING id) SELECT * FROM t"):
+        assert readcache._is_write(statement), statement
+
+
+def test_memory_is_bounded_least_recently_used_first_out(app):
+    cache = readcache.Store(app, readcache.store(app).client, "jz:test")
+    cache.limit = 8 * 100
+    ends = utcnow() + dt.timedelta(minutes=1)
+    for n in range(10):
+        cache.put(("k", n), readcache.Entry(200, [], b"x" * 100, ends))
+    cache.get(("k", 2))  # used: moves to the back of the line
+    cache.put(("k", 10), readcache.Entry(200, [], b"x" * 100, ends))
+    assert cache.size <= cache.limit
+    assert cache.get(("k", 2)) is not None and cache.get(("k", 10)) is not None
+    assert cache.get(("k", 0)) is None
+    cache.put(("big",), readcache.Entry(200, [], b"x" * 200, ends))  # over an eighth
+    assert cache.get(("big",)) is None
