@@ -14,11 +14,19 @@
    targets (≥ 500 req/s, p99 ≤ 100 ms; candidates ≥ 150 req/s, p99 ≤ 150 ms).
 4. RSS of each gunicorn worker before and after 10,000 candidate requests (16 clients,
    several orders) — the target is flat within ± 10 %.
+5. The desk: 16 clients as 16 dispatchers, each going round the five URLs (the orders of
+   the list's page, several matching orders) while orders are changed ``--writes`` times
+   a second (a note, through the API): req/s, p99 and how many answers came from the read
+   cache (core/readcache.py) — every write sends the next reads back to the database.
+
+``--read-cache off`` starts the server with the read cache off (``JIAZHENG_READ_CACHE=0``):
+every answer computed, what the first read after a write costs.
 
 Usage:
 
     .venv/bin/python bench/load_bench.py [--database postgresql://postgres@127.0.0.1:5432/test]
         [--seconds 15] [--web-workers 2] [--threads 4] [--rss-requests 10000] [--keep]
+        [--read-cache on|off] [--writes 2]
 
 Exits non-zero when a target is missed.
 """
@@ -188,7 +196,11 @@ def wrk(url: str, token: str | None, seconds: int) -> dict:
     if token:
         cmd += ["-H", f"Authorization: Bearer {token}"]
     out = subprocess.run(cmd + [url], capture_output=True, text=True, timeout=seconds + 60)
-    text = out.stdout
+    return parse_wrk(out.stdout)
+
+
+def parse_wrk(text: str) -> dict:
+    """req/s, p99 (ms), non-2xx count and socket errors from wrk's ``--latency`` report."""
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
     p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", text)
     scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[p99.group(2)]
@@ -241,6 +253,98 @@ def hammer(port: int, paths: list[str], token: str, total: int, clients: int = 1
     return bad[0]
 
 
+DESK_SCRIPT = """
+local paths = {%s}
+local tokens = {%s}
+local n = 0
+request = function()
+  n = n + 1
+  local who = tokens[(math.floor(n / #paths) %% #tokens) + 1]
+  return wrk.format("GET", paths[(n %% #paths) + 1], {["Authorization"] = "Bearer " .. who})
+end
+"""
+
+
+def desk_tokens(url: str, base: str, count: int) -> list[str]:
+    """Bearer tokens of ``count`` dispatchers (made with the demo dispatcher's password)."""
+    import psycopg
+
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://", 1)) as conn:
+        conn.execute(
+            "INSERT INTO users (username, display_name, role, password_hash, active, "
+            "platform_export, created_at, session_generation) SELECT 'bench_desk' || n, "
+            "'调度' || n, 'dispatcher', u.password_hash, true, false, now(), 0 FROM users u, "
+            "generate_series(1, %s) n WHERE u.username = 'dispatcher' "
+            "ON CONFLICT (username) DO NOTHING", (count,))
+    return [login(base, f"bench_desk{n}") for n in range(1, count + 1)]
+
+
+def login(base: str, username: str) -> str:
+    req = urllib.request.Request(base + "/api/v1/auth/tokens", data=json.dumps(
+        {"username": username, "password": "jiazheng-demo"}).encode(),
+        headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        return json.loads(resp.read())["token"]
+
+
+def keep_writing(port: int, token: str, orders: list[int], per_second: float,
+                 stop: threading.Event) -> list[int]:
+    """Change an order's note ``per_second`` times a second until ``stop``; returns
+    [writes made, writes refused]."""
+    done = [0, 0]
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    n = 0
+    while not stop.wait(1 / per_second):
+        order = orders[n % len(orders)]
+        n += 1
+        conn.request("GET", f"/api/v1/orders/{order}", headers=headers)
+        version = json.loads(conn.getresponse().read())["version"]
+        conn.request("PATCH", f"/api/v1/orders/{order}", headers=headers, body=json.dumps(
+            {"note": f"回访备注 {n}", "version": version}))
+        resp = conn.getresponse()
+        resp.read()
+        done[0 if resp.status == 200 else 1] += 1
+    conn.close()
+    return done
+
+
+def desk_run(base: str, port: int, tokens: list[str], paths: list[str], seconds: int,
+             writes: float, orders: list[int], log: dict) -> dict:
+    """``wrk`` as the desk (every client a dispatcher going round ``paths``) while a
+    supervisor's client keeps changing orders; the read cache's hits from the access log."""
+    script = Path(f"/tmp/jz_desk_{port}.lua")
+    script.write_text(DESK_SCRIPT % (", ".join(json.dumps(p) for p in paths),
+                                     ", ".join(json.dumps(t) for t in tokens)))
+    stop = threading.Event()
+    written: list[int] = []
+    writer = threading.Thread(target=lambda: written.extend(
+        keep_writing(port, tokens[0], orders, writes, stop)), daemon=True)
+    before = dict(log)
+    if writes:
+        writer.start()
+    cmd = ["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", "--timeout", "10s",
+           "-s", str(script), base]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60).stdout
+    stop.set()
+    if writes:
+        writer.join()
+    script.unlink()
+    result = parse_wrk(out)
+    result["hits"] = log.get("hit", 0) - before.get("hit", 0)
+    result["misses"] = log.get("miss", 0) - before.get("miss", 0)
+    result["writes"], result["refused"] = written or (0, 0)
+    return result
+
+
+def count_cache_outcomes(stream, log: dict) -> None:
+    """Drain the server's JSON log, counting the read cache's hits and misses."""
+    for line in stream:
+        for outcome in ("hit", "miss"):
+            if f'"cache": "{outcome}"' in line:
+                log[outcome] = log.get(outcome, 0) + 1
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--database", default="postgresql://postgres@127.0.0.1:5432/test")
@@ -252,13 +356,18 @@ def main() -> int:
     ap.add_argument("--threads", type=int, default=4)
     ap.add_argument("--rss-requests", type=int, default=10000)
     ap.add_argument("--keep", action="store_true")
+    ap.add_argument("--read-cache", choices=("on", "off"), default="on")
+    ap.add_argument("--writes", type=float, default=2.0,
+                    help="order changes a second during the desk run (0: none)")
+    ap.add_argument("--desk", type=int, default=16, help="dispatchers in the desk run")
     args = ap.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install wrk")
     url, name = make_database(args.database, "jz_bench_load")
     instance = f"/tmp/{name}"
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL",)}
-    env.update(DATABASE_URL=url, JIAZHENG_INSTANCE_PATH=instance, SECRET_KEY="bench-" + name)
+    env.update(DATABASE_URL=url, JIAZHENG_INSTANCE_PATH=instance, SECRET_KEY="bench-" + name,
+               JIAZHENG_READ_CACHE="1" if args.read_cache == "on" else "0")
     proc = None
     failed = False
     try:
@@ -273,7 +382,10 @@ def main() -> int:
         proc = subprocess.Popen([str(JIAZHENG), "serve", "--port", str(port), "--workers",
                                  str(args.web_workers), "--threads", str(args.threads),
                                  "--rq-workers", "1"], env=env, stdout=subprocess.PIPE,
-                                stderr=subprocess.DEVNULL, text=True)
+                                stderr=subprocess.PIPE, text=True)
+        cache_log: dict = {}
+        threading.Thread(target=count_cache_outcomes, args=(proc.stderr, cache_log),
+                         daemon=True).start()
         master = None
         for line in proc.stdout:
             if m := re.search(r"gunicorn pid (\d+)", line):
@@ -282,11 +394,7 @@ def main() -> int:
                 break
         threading.Thread(target=lambda: [None for _ in proc.stdout], daemon=True).start()
         base = f"http://127.0.0.1:{port}"
-        req = urllib.request.Request(base + "/api/v1/auth/tokens", data=json.dumps(
-            {"username": "dispatcher", "password": "jiazheng-demo"}).encode(),
-            headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(req, timeout=30) as resp:
-            token = json.loads(resp.read())["token"]
+        token = login(base, "dispatcher")
 
         order = ids["orders"][0]
         candidate_order = ids["matching"][0]
@@ -298,8 +406,8 @@ def main() -> int:
             "customer search": (base + "/api/v1/customers?q=%E7%8E%8B", token),
             "candidates": (base + f"/api/v1/orders/{candidate_order}/candidates", token),
         }
-        print(f"gunicorn {args.web_workers} workers × {args.threads} threads, wrk -t2 -c16 "
-              f"-d{args.seconds}s, {os.cpu_count()} CPUs, load avg "
+        print(f"gunicorn {args.web_workers} workers × {args.threads} threads, read cache "
+              f"{args.read_cache}, wrk -t2 -c16 -d{args.seconds}s, {os.cpu_count()} CPUs, load avg "
               f"{os.getloadavg()[0]:.1f} at start", flush=True)
         results = {}
         for label, (u, tok) in urls.items():
@@ -317,6 +425,23 @@ def main() -> int:
                   f"{r['rps'] / ceiling:6.1%} of static"
                   f"{'  non-2xx ' + str(r['non2xx']) if r['non2xx'] else ''}"
                   f"{'  errors ' + r['errors'] if r['errors'] else ''}{verdict}", flush=True)
+
+        tokens = desk_tokens(url, base, args.desk)
+        rounds = [u.replace(base, "") for u, _t in list(urls.values())[1:]]
+        rounds += [f"/api/v1/orders/{o}" for o in ids["orders"][1:6]]
+        rounds += [f"/api/v1/orders/{o}/candidates" for o in ids["matching"][1:4]]
+        rounds += ["/api/v1/followups?bucket=today", "/api/v1/orders?page=2",
+                   "/api/v1/customers?q=%E6%9D%8E"]
+        desk_run(base, port, tokens, rounds, 3, 0, ids["orders"], cache_log)  # warm up
+        r = desk_run(base, port, tokens, rounds, args.seconds, args.writes, ids["orders"],
+                     cache_log)
+        answered = r["hits"] + r["misses"]
+        print(f"desk: {len(tokens)} dispatchers round {len(rounds)} URLs, {r['writes']} "
+              f"order changes ({args.writes:g}/s; {r['refused']} refused): {r['rps']:.1f} req/s  p99 "
+              f"{r['p99_ms']:.1f} ms  {r['rps'] / results['static ceiling']['rps']:.1%} of "
+              f"static; read cache {r['hits']} hits of {answered} "
+              f"({r['hits'] / max(answered, 1):.0%})"
+              f"{'  non-2xx ' + str(r['non2xx']) if r['non2xx'] else ''}", flush=True)
 
         paths = [f"/api/v1/orders/{o}/candidates" for o in ids["matching"]]
         hammer(port, paths, token, 500)  # warm: every statement compiled once

@@ -208,6 +208,25 @@ def serve_command(host: str, port: int, workers: int | None, threads: int | None
     sys.exit(status)
 
 
+@cli.group("cache")
+def cache_group() -> None:
+    """The read cache of the desk's lists (see core/readcache.py)."""
+
+
+@cache_group.command("clear")
+def cache_clear_command() -> None:
+    """Start a new data generation: every app server forgets its cached answers (after
+    a change made around the app, e.g. with psql)."""
+    from .readcache import store
+
+    cache = store()
+    if cache is None:
+        raise click.ClickException("the read cache is off (READ_CACHE)")
+    if not cache.bump():
+        raise click.ClickException("Redis did not answer; nothing was cleared")
+    click.echo("read cache cleared: a new data generation")
+
+
 cli.add_command(demo_data, "demo-data")
 cli.add_command(followups_group, "followups")
 cli.add_command(matching_group, "matching")

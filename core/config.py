@@ -88,7 +88,7 @@ class Defaults:
     #: turns it off), its memory per process, and the Redis holding the data generation
     #: (None: REDIS_URL, else the embedded one)
     READ_CACHE = True
-    READ_CACHE_BYTES = 32 * 1024 * 1024
+    READ_CACHE_BYTES = 16 * 1024 * 1024
     READ_CACHE_REDIS_URL: str | None = None
     #: the desk's hours the complaint clocks count in (Asia/Shanghai, working days)
     COMPLAINTS_DESK_HOURS = ("06:00", "22:00")

@@ -106,16 +106,19 @@ class Store:
             return None
         return value.decode() if isinstance(value, bytes) else value
 
-    def bump(self) -> None:
-        """A write committed: a new generation, so every answer kept before is unreachable."""
+    def bump(self) -> bool:
+        """A write committed: a new generation, so every answer kept before is unreachable.
+        False when Redis did not answer."""
         try:
             self.client.set(self.key, uuid.uuid4().hex)
+            return True
         except (redis.RedisError, OSError):
             log.warning("read cache: redis unreachable, the generation was not renewed; "
                         "this process stops answering from memory for %s s",
                         _DISTRUST_SECONDS)
             self.distrust_until = time.monotonic() + _DISTRUST_SECONDS
             self.clear()
+            return False
 
     # -- the answers ------------------------------------------------------------------
     def get(self, key: tuple) -> Entry | None:

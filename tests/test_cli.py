@@ -132,5 +132,5 @@ def test_the_commands_that_live_with_their_code_are_all_on_the_cli():
     from core.cli import cli
 
     assert {"demo-data", "followups", "matching", "audit", "backup", "restore",
-            "create-user", "plugins", "worker", "serve", "new-plugin"} <= set(cli.commands)
+            "create-user", "plugins", "worker", "serve", "new-plugin", "cache"} <= set(cli.commands)
 

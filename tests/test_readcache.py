@@ -184,3 +184,18 @@ def test_memory_is_bounded_least_recently_used_first_out(app):
     assert cache.get(("k", 0)) is None
     cache.put(("big",), readcache.Entry(200, [], b"x" * 200, ends))  # over an eighth
     assert cache.get(("big",)) is None
+
+
+def test_cache_clear_on_the_command_line_forgets_every_answer(app, api_as):
+    from core.cli import cli
+
+    make_customer(app, "王一")
+    desk = api_as("dispatcher")
+    desk.get(SEARCH)
+    with app.app_context():  # a change made around the app: SQLAlchemy does not see it
+        db.session.connection().connection.driver_connection.cursor().execute(
+            "UPDATE customers SET name = '王二'")
+        db.session.commit()
+    result = app.test_cli_runner().invoke(cli, ["cache", "clear"])
+    assert result.exit_code == 0, result.output
+    assert names(desk.get(SEARCH)) == ["王二"]
