@@ -437,9 +437,10 @@ def main() -> int:
                      cache_log)
         answered = r["hits"] + r["misses"]
         print(f"desk: {len(tokens)} dispatchers round {len(rounds)} URLs, {r['writes']} "
-              f"order changes ({args.writes:g}/s; {r['refused']} refused): {r['rps']:.1f} req/s  p99 "
-              f"{r['p99_ms']:.1f} ms  {r['rps'] / results['static ceiling']['rps']:.1%} of "
-              f"static; read cache {r['hits']} hits of {answered} "
+              f"order changes ({args.writes:g}/s; {r['refused']} refused): "
+              f"{r['rps']:.1f} req/s  p99 {r['p99_ms']:.1f} ms  "
+              f"{r['rps'] / results['static ceiling']['rps']:.1%} of static; "
+              f"read cache {r['hits']} hits of {answered} "
               f"({r['hits'] / max(answered, 1):.0%})"
               f"{'  non-2xx ' + str(r['non2xx']) if r['non2xx'] else ''}", flush=True)
 

@@ -10,8 +10,8 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from core.extensions import db
 from core.quality.models import QualityCheck, QualitySample, QualityStandard
