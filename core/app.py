@@ -107,6 +107,7 @@ def _register_request_hooks(app: Flask) -> None:
         if request.mimetype == "application/json" or request.is_json:
             request.max_content_length = app.config["MAX_JSON_LENGTH"]
 
+    app.before_request(readcache.early_answer)  # a kept answer needs no gate (see there)
     app.before_request(enforce)
     from .customers.guard import guard
 

@@ -14,9 +14,10 @@ from flask_login import current_user
 from .access import declaration
 from .errors import Forbidden, Unauthenticated
 from .messages import Msg
+from .readcache import remember_bearer
 
 #: a token's last use is written at most this often (not on every request)
-_LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
+LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
 
 
 def _bearer_user():
@@ -30,9 +31,11 @@ def _bearer_user():
     if token is None:
         return None
     now = utcnow()
-    if token.last_used_at is None or now - token.last_used_at > _LAST_USED_RESOLUTION:
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
         note_token_use(token, now)  # kept even when the request itself only reads
     g.api_token = token
+    remember_bearer(header[7:].strip(), token, token.user,
+                    token.last_used_at + LAST_USED_RESOLUTION)
     return token.user
 
 

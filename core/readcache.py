@@ -72,6 +72,20 @@ _DISTRUST_SECONDS = DEFAULT_MAX_AGE
 _pending = threading.local()  # stores with a committed write to announce, per thread
 
 
+@dataclass(frozen=True)
+class Bearer:
+    """What a bearer token resolved to, under one generation: enough to find this
+    person's kept answers before the gate runs (see :func:`early_answer`)."""
+
+    id: int  # the person's (``g.principal`` on an answer from memory: the access log)
+    role: str
+    token_id: int
+    expires_at: dt.datetime
+    #: when the token's last use is due to be written again (by the gate)
+    use_due: dt.datetime
+    generation: str
+
+
 @dataclass
 class Entry:
     status: int
@@ -88,8 +102,10 @@ class Store:
         self.key = key
         self.limit = int(app.config["READ_CACHE_BYTES"])
         self.entries: OrderedDict[tuple, Entry] = OrderedDict()
+        self.bearers: dict[str, Bearer] = {}  # token digest → what it resolved to
         self.size = 0
         self.lock = threading.Lock()
+        self.bearer_limit = 10_000
         self.distrust_until = 0.0
 
     # -- the generation -------------------------------------------------------------
@@ -149,6 +165,7 @@ class Store:
     def clear(self) -> None:
         with self.lock:
             self.entries.clear()
+            self.bearers.clear()
             self.size = 0
 
 
@@ -262,14 +279,57 @@ def no_store() -> None:
         g._jz_no_store = True
 
 
-def _key(generation: str) -> tuple:
+def _key(generation: str, user_id, role, token_id) -> tuple:
     from flask_babel import get_locale
 
-    user = g.get("principal")
-    token = g.get("api_token")
     return (generation, request.endpoint, request.path, request.query_string,
-            getattr(user, "id", None), getattr(user, "role", None),
-            getattr(token, "id", None), str(get_locale()))
+            user_id, role, token_id, str(get_locale()))
+
+
+def _digest(plain: str) -> str:
+    return hashlib.sha256(plain.encode()).hexdigest()
+
+
+def remember_bearer(plain: str, token, user, use_due: dt.datetime) -> None:
+    """The gate resolved ``plain`` to ``token`` of ``user``: remember it under the
+    generation read before the token was (so a revocation meanwhile is never missed)."""
+    cache, generation = store(), g.get("_jz_generation")
+    if cache is None or generation is None:
+        return
+    if len(cache.bearers) >= cache.bearer_limit:
+        cache.bearers.clear()
+    cache.bearers[_digest(plain)] = Bearer(user.id, user.role, token.id, token.expires_at,
+                                           use_due, generation)
+
+
+def early_answer():
+    """Before the gate: a bearer's ``GET`` of a cached endpoint that this process already
+    answered under the current generation is answered from memory at once — no statement
+    at all. Sound because nothing was written since: the token, the person, her role and
+    every file behind the URL are as they were when the answer was made, and an answer is
+    kept only when making it wrote nothing (a read the guard records is never kept).
+    Anything else — an unknown, expired or stale bearer, a token whose last use is due to
+    be written, no kept answer — goes through the gate as usual."""
+    if request.method != "GET":
+        return None
+    cache = store()
+    view = current_app.view_functions.get(request.endpoint or "")
+    header = request.headers.get("Authorization", "")
+    if cache is None or not getattr(view, "_jz_cached", False) or \
+            not header.lower().startswith("bearer "):
+        return None
+    generation = g._jz_generation = cache.generation()
+    bearer = cache.bearers.get(_digest(header[7:].strip())) if generation else None
+    if bearer is None or bearer.generation != generation:
+        return None
+    now = utcnow()
+    if bearer.expires_at <= now or bearer.use_due <= now:
+        return None
+    entry = cache.get(_key(generation, bearer.id, bearer.role, bearer.token_id))
+    if entry is None:
+        return None
+    g.principal, g.read_cache = bearer, "hit"
+    return Response(entry.body, status=entry.status, headers=entry.headers)
 
 
 def cached(max_age: int = DEFAULT_MAX_AGE):
@@ -282,11 +342,14 @@ def cached(max_age: int = DEFAULT_MAX_AGE):
         @wraps(view)
         def answer(*args, **kwargs):
             cache = store()
-            generation = cache.generation() if cache is not None and \
-                request.method == "GET" else None
+            generation = None
+            if cache is not None and request.method == "GET":
+                generation = g.get("_jz_generation") or cache.generation()
             if generation is None:
                 return view(*args, **kwargs)
-            key = _key(generation)
+            user, token = g.get("principal"), g.get("api_token")
+            key = _key(generation, getattr(user, "id", None), getattr(user, "role", None),
+                       getattr(token, "id", None))
             entry = cache.get(key)
             if entry is not None:
                 g.read_cache = "hit"
@@ -302,6 +365,7 @@ def cached(max_age: int = DEFAULT_MAX_AGE):
                                      resp.get_data(), expires))
             return resp
 
+        answer._jz_cached = True
         return answer
 
     return decorate

@@ -203,7 +203,7 @@ def test_every_get_route_has_a_statement_budget_and_keeps_it(app, monkeypatch):
     # The token's last use is written at most once a minute; on a loaded machine the
     # measurement spans minutes, and that write would land on whichever request crossed a
     # minute. The warm-up request writes it; the measured requests must not.
-    monkeypatch.setattr("core.gate._LAST_USED_RESOLUTION", dt.timedelta(days=1))
+    monkeypatch.setattr("core.gate.LAST_USED_RESOLUTION", dt.timedelta(days=1))
 
     with app.app_context():
         load_demo()
