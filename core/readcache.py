@@ -215,12 +215,21 @@ def _is_write(statement: str) -> bool:
     return True
 
 
-def _watch(engine: sa.Engine, cache: Store) -> None:
-    """Mark a connection that wrote; announce its writes once they are committed."""
+def _changed_nothing(statement: str, cursor) -> bool:
+    """An UPDATE or DELETE that matched no row (a periodic sweep with nothing to do).
+    Not told for a statement with RETURNING: its count is known only once read."""
+    head = statement.lstrip()[:6].upper()
+    return cursor.rowcount == 0 and head in ("UPDATE", "DELETE") and \
+        "RETURNING" not in statement.upper()
 
-    @event.listens_for(engine, "before_cursor_execute")
+
+def _watch(engine: sa.Engine, cache: Store) -> None:
+    """Mark a connection that changed rows (or the schema: no row count); announce its
+    writes once they are committed."""
+
+    @event.listens_for(engine, "after_cursor_execute")
     def _statement(conn, cursor, statement, parameters, context, executemany):
-        if not _is_write(statement):
+        if not _is_write(statement) or _changed_nothing(statement, cursor):
             return
         head = " ".join(statement.split()[:5]).upper()
         if has_app_context() and not head.startswith(_TOKEN_USE):

@@ -254,3 +254,16 @@ def test_a_token_that_runs_out_is_refused_though_its_answer_is_kept(app, api_as)
     assert desk.get(SEARCH).status_code == 200
     time.sleep(2.2)  # nothing written: the token's end alone
     assert desk.get(SEARCH).status_code == 401
+
+
+def test_a_write_that_changes_no_row_keeps_the_answers(app, api_as):
+    make_customer(app, "王一")
+    desk = api_as("dispatcher")
+    desk.get(SEARCH)
+    with app.app_context():  # a sweep finding nothing to do
+        db.session.execute(sa.update(Customer).where(Customer.name == "无此人").values(
+            name="王二"))
+        db.session.commit()
+    with customer_reads(app) as seen:
+        assert names(desk.get(SEARCH)) == ["王一"]
+    assert seen == []

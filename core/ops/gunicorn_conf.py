@@ -29,3 +29,14 @@ def child_exit(server, worker):
         from prometheus_client import multiprocess
 
         multiprocess.mark_process_dead(worker.pid)
+
+
+def post_worker_init(worker):
+    """The app is loaded: move everything it made so far (modules, mappers, compiled
+    schemas, ~1 M objects) out of the garbage collector's sight. A full collection then
+    walks only what requests made since, instead of stalling every request in the worker
+    for a tenth of a second each time it runs (seen as the p99 of the load bench)."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
