@@ -152,15 +152,17 @@ def enlarge(url: str, customers: int, workers: int, orders: int) -> dict:
                     if due > now + dt.timedelta(days=30):
                         continue
                     # a desk in its steady state: the calls already due were reminded when
-                    # they fell due (else the worker sends 9,000 reminders during the run)
+                    # they fell due and escalated a day later (else the worker sends
+                    # thousands of reminders and escalations during the run)
+                    late = due + dt.timedelta(days=1)
                     yield (oid, line, f"bench_d{days}", "service_start", "phone", "回访",
                            "Call", "", "", due, due, "pending", 0, who, now, now, 1,
-                           due if due <= now else None)
+                           due if due <= now else None, late if late <= now else None)
         copy_rows(conn, "followups", [
             "order_id", "service_line", "rule_code", "anchor_key", "kind", "title_zh",
             "title_en", "script_zh", "script_en", "planned_at", "due_at", "state",
             "attempts", "assignee_id", "created_at", "updated_at", "version",
-            "reminded_at"], calls())
+            "reminded_at", "escalated_at"], calls())
         conn.commit()
         matching = [r[0] for r in conn.execute(
             "SELECT id FROM orders WHERE state = 'matching' AND number NOT LIKE 'JZL%' "
