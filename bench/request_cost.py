@@ -10,10 +10,12 @@ orders, their follow-up calls), on PostgreSQL, for the URLs of the load bench pl
 new-order customer picker (``/orders/customer-picker``, a dispatcher's web session).
 
     .venv/bin/python bench/request_cost.py [--database postgresql://postgres@127.0.0.1:5432/test]
-        [--requests 200] [--keep | --existing URL]
+        [--requests 200] [--keep | --existing URL] [--read-cache on]
 
-Prints, per URL: CPU ms per request (median, mean), statements per request (median: a
-bearer token's last use is written once a minute, one more statement then), wall median.
+Every answer is computed unless ``--read-cache on`` (then the measured requests are the
+repeats answered from memory, core/readcache.py). Prints, per URL: CPU ms per request
+(median, mean), statements per request (median: a bearer token's last use is written once
+a minute, one more statement then), wall median.
 Even CPU time grows when the machine is saturated (shared caches, hyper-threads): compare
 two versions by alternating runs on the same database at the same time, e.g. this script
 copied into a checkout of the older commit (it imports the ``core`` beside it).
@@ -51,12 +53,14 @@ def prepare(base: str, customers: int) -> tuple[str, str]:
     return url, name
 
 
-def measure(url: str, requests: int, profile: str | None = None) -> list[tuple]:
+def measure(url: str, requests: int, profile: str | None = None,
+            read_cache: bool = False) -> list[tuple]:
     from core import create_app
     from core.extensions import db
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench",
-                      "INSTANCE_PATH": "/tmp/jz_request_cost", "WTF_CSRF_ENABLED": False})
+                      "INSTANCE_PATH": "/tmp/jz_request_cost", "WTF_CSRF_ENABLED": False,
+                      "READ_CACHE": read_cache})
     with app.app_context():
         engine = db.engine
         order = db.session.scalar(sa.text(
@@ -128,20 +132,23 @@ def main() -> int:
     ap.add_argument("--keep", action="store_true")
     ap.add_argument("--profile", metavar="LABEL",
                     help="also print a cProfile of the URLs whose label contains LABEL")
+    ap.add_argument("--read-cache", choices=("on", "off"), default="off",
+                    help="on: what a repeated read costs when answered from memory")
     args = ap.parse_args()
     name = None
     url = args.existing
     try:
         if not url:
             url, name = prepare(args.database, args.customers)
-        rows = measure(url, args.requests, args.profile)
+        rows = measure(url, args.requests, args.profile, args.read_cache == "on")
     finally:
         if name and not args.keep:
             drop_database(args.database, name)
             shutil.rmtree(f"/tmp/{name}", ignore_errors=True)
         elif name:
             print(f"kept: --existing {url}")
-    print(f"{args.requests} requests each, in-process (Flask test client), load avg "
+    print(f"{args.requests} requests each, in-process (Flask test client), read cache "
+          f"{args.read_cache}, load avg "
           f"{os.getloadavg()[0]:.1f}")
     print(f"{'URL':16s} {'CPU ms median':>13s} {'mean':>6s} {'stmts':>5s} {'wall ms':>8s}")
     for label, path, med, mean, stmts, wall in rows:
