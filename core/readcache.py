@@ -17,7 +17,7 @@ so a Redis that lost its keys can never bring an old generation back.
 
 **What is never kept or given:**
 
-- anything but a ``200`` to a ``GET``;
+- anything but a ``200`` to a ``GET``, or an answer that sets a cookie;
 - a request that wrote anything (an audited read, a refusal recorded; a token's last
   use, written once a minute, aside): it is computed every time, so every such read is
   recorded;
@@ -25,8 +25,10 @@ so a Redis that lost its keys can never bring an old generation back.
   (what is overdue, who is available today), and past the end of a grant the reader
   holds (:func:`keep_until`): when a grant to a confidential file expires, what it
   opened disappears from the cached answers at that moment;
-- when Redis does not answer (every read is then computed; a failed write of the token
-  stops this process from serving from memory until ``max_age`` has passed).
+- when Redis does not answer: every read is then computed, and a process that failed to
+  renew the token after its write stops serving from memory for a minute and renews it
+  as soon as Redis answers again. Other processes learn of that write only then: while
+  Redis is away they may give an answer made before it, at most ``max_age`` old.
 
 The key is the endpoint, the path with its query string, the person, her role, the
 bearer token and the language: what one person may see is never given to another. The
@@ -68,6 +70,8 @@ _UNSEEN = ("INSERT INTO AUDIT_EVENTS", "UPDATE AUDIT_CHAIN_HEAD", "INSERT INTO A
            _TOKEN_USE)
 #: a process that could not write the generation stops serving from memory this long
 _DISTRUST_SECONDS = DEFAULT_MAX_AGE
+#: after Redis failed to answer, requests leave it alone this long (no wait on every read)
+_RETRY_SECONDS = 5.0
 
 _pending = threading.local()  # stores with a committed write to announce, per thread
 
@@ -107,11 +111,14 @@ class Store:
         self.lock = threading.Lock()
         self.bearer_limit = 10_000
         self.distrust_until = 0.0
+        self.owed = False  # a write whose generation could not be renewed yet
+        self.retry_at = 0.0  # Redis failed: not asked again before this (monotonic)
 
     # -- the generation -------------------------------------------------------------
     def generation(self) -> str | None:
         """The current generation, or None when Redis does not answer (no caching)."""
-        if time.monotonic() < self.distrust_until:
+        now = time.monotonic()
+        if now < self.retry_at or (self.owed and not self.bump()) or now < self.distrust_until:
             return None
         try:
             value = self.client.get(self.key)
@@ -119,19 +126,26 @@ class Store:
                 self.client.set(self.key, uuid.uuid4().hex, nx=True)
                 value = self.client.get(self.key)
         except (redis.RedisError, OSError):
+            self._unreachable()
             return None
         return value.decode() if isinstance(value, bytes) else value
+
+    def _unreachable(self) -> None:
+        if time.monotonic() >= self.retry_at:
+            log.warning("read cache: redis unreachable; answers are computed, Redis is "
+                        "asked again in %s s", _RETRY_SECONDS)
+        self.retry_at = time.monotonic() + _RETRY_SECONDS
 
     def bump(self) -> bool:
         """A write committed: a new generation, so every answer kept before is unreachable.
         False when Redis did not answer."""
         try:
             self.client.set(self.key, uuid.uuid4().hex)
+            self.owed = False
             return True
         except (redis.RedisError, OSError):
-            log.warning("read cache: redis unreachable, the generation was not renewed; "
-                        "this process stops answering from memory for %s s",
-                        _DISTRUST_SECONDS)
+            self.owed = True  # renewed at the next read that finds Redis back
+            self._unreachable()
             self.distrust_until = time.monotonic() + _DISTRUST_SECONDS
             self.clear()
             return False
@@ -365,7 +379,8 @@ def cached(max_age: int = DEFAULT_MAX_AGE):
                 return Response(entry.body, status=entry.status, headers=entry.headers)
             g.read_cache = "miss"
             resp = current_app.make_response(view(*args, **kwargs))
-            if resp.status_code == 200 and not resp.is_streamed and not (
+            if resp.status_code == 200 and not resp.is_streamed and \
+                    "Set-Cookie" not in resp.headers and not (
                     g.get("_jz_wrote") or g.get("_jz_no_store")):
                 expires = utcnow() + dt.timedelta(seconds=max_age)
                 if g.get("_jz_keep_until") is not None:

@@ -267,3 +267,20 @@ def test_a_write_that_changes_no_row_keeps_the_answers(app, api_as):
     with customer_reads(app) as seen:
         assert names(desk.get(SEARCH)) == ["王一"]
     assert seen == []
+
+
+def test_a_write_redis_missed_is_announced_when_redis_answers_again(app, api_as):
+    make_customer(app, "王一")
+    desk = api_as("dispatcher")
+    desk.get(SEARCH)
+    mine = readcache.store(app)
+    other = readcache.Store(app, mine.client, mine.key)  # another server's view
+    before = other.generation()
+    real, mine.client = mine.client, __import__("redis").Redis.from_url(
+        "redis://127.0.0.1:1/0", socket_connect_timeout=0.5)
+    make_customer(app, "王二")  # committed while Redis is away: the renewal is owed
+    assert mine.owed and other.generation() == before
+    assert names(desk.get(SEARCH)) == ["王一", "王二"]  # computed meanwhile
+    mine.client, mine.retry_at = real, 0.0  # Redis is back
+    assert names(desk.get(SEARCH)) == ["王一", "王二"]
+    assert not mine.owed and other.generation() != before
