@@ -51,7 +51,7 @@ from functools import wraps
 
 import redis
 import sqlalchemy as sa
-from flask import Flask, Response, current_app, g, has_app_context, request
+from flask import Flask, Response, current_app, g, has_app_context, has_request_context, request
 from sqlalchemy import event, orm
 
 from .timeutil import utcnow
@@ -107,6 +107,7 @@ class Store:
         self.limit = int(app.config["READ_CACHE_BYTES"])
         self.entries: OrderedDict[tuple, Entry] = OrderedDict()
         self.bearers: dict[str, Bearer] = {}  # token digest → what it resolved to
+        self.values: dict[object, tuple[str, object]] = {}  # see shared()
         self.size = 0
         self.lock = threading.Lock()
         self.bearer_limit = 10_000
@@ -180,6 +181,7 @@ class Store:
         with self.lock:
             self.entries.clear()
             self.bearers.clear()
+            self.values.clear()
             self.size = 0
 
 
@@ -353,6 +355,25 @@ def early_answer():
         return None
     g.principal, g.read_cache = bearer, "hit"
     return Response(entry.body, status=entry.status, headers=entry.headers)
+
+
+def shared(name, compute):
+    """``compute()``, made once a generation in this process and shared by every request
+    (an immutable value the same for everyone, e.g. the lines' order policies from the
+    price tables). Computed afresh outside a request, when Redis does not answer, and in
+    a request that has written (it must see its own change before it commits)."""
+    cache = store() if has_request_context() else None
+    if cache is None or g.get("_jz_wrote"):
+        return compute()
+    generation = g.get("_jz_generation") or cache.generation()
+    if generation is None:
+        return compute()
+    held = cache.values.get(name)
+    if held is not None and held[0] == generation:
+        return held[1]
+    value = compute()
+    cache.values[name] = (generation, value)
+    return value
 
 
 def cached(max_age: int = DEFAULT_MAX_AGE):

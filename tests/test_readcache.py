@@ -267,3 +267,24 @@ def test_a_write_redis_missed_is_announced_when_redis_answers_again(app, api_as)
     mine.client, mine.retry_at = real, 0.0  # Redis is back
     assert names(desk.get(SEARCH)) == ["王一", "王二"]
     assert not mine.owed and other.generation() != before
+
+
+def test_a_shared_value_is_made_once_a_generation_and_afresh_by_a_request_that_wrote(app):
+    from flask import g
+
+    made = []
+
+    def make():
+        made.append(len(made) + 1)
+        return made[-1]
+    with app.test_request_context("/"):
+        assert readcache.shared("n", make) == 1
+        assert readcache.shared("n", make) == 1  # the same generation: made once
+    make_customer(app, "王一")  # a committed write: a new generation
+    with app.test_request_context("/"):
+        assert readcache.shared("n", make) == 2
+        g._jz_wrote = True  # this request changed something: it must see its change
+        assert readcache.shared("n", make) == 3
+    with app.app_context():  # a job: no request, always made afresh
+        assert readcache.shared("n", make) == 4
+
