@@ -54,7 +54,9 @@ def test_a_row_shows_number_name_and_the_phone_the_role_may_see(app, level, name
     elif phone == "masked":
         assert f"{mobile[:3]}****{mobile[-4:]}" in row and mobile not in html
     else:
-        assert mobile not in html and mobile[-4:] not in row and "档案保密" in row
+        # the order number holds today's date, which a mobile's last four digits may equal
+        assert mobile not in html and mobile[-4:] not in row.replace(number, "")
+        assert "档案保密" in row
 
 
 def test_todays_tab_when_empty_says_when_the_next_calls_are_due(app):
