@@ -221,7 +221,8 @@ def cache_clear_command() -> None:
 
     cache = store()
     if cache is None:
-        raise click.ClickException("the read cache is off (READ_CACHE)")
+        raise click.ClickException("the read cache is off (JIAZHENG_READ_CACHE=0): "
+                                   "nothing to clear")
     if not cache.bump():
         raise click.ClickException("Redis did not answer; nothing was cleared")
     click.echo("read cache cleared: a new data generation")

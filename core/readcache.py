@@ -26,8 +26,8 @@ so a Redis that lost its keys can never bring an old generation back.
   holds (:func:`keep_until`): when a grant to a confidential file expires, what it
   opened disappears from the cached answers at that moment;
 - when Redis does not answer: every read is then computed, and a process that failed to
-  renew the token after its write stops serving from memory for a minute and renews it
-  as soon as Redis answers again. Other processes learn of that write only then: while
+  renew the token after its write gives nothing from memory until it has renewed it, as
+  soon as Redis answers again. Other processes learn of that write only then: while
   Redis is away they may give an answer made before it, at most ``max_age`` old.
 
 The key is the endpoint, the path with its query string, the person, her role, the
@@ -68,8 +68,6 @@ _READS = ("SELECT", "SHOW", "PRAGMA", "EXPLAIN", "SAVEPOINT", "RELEASE", "ROLLBA
 _TOKEN_USE = "UPDATE API_TOKENS SET LAST_USED_AT"
 _UNSEEN = ("INSERT INTO AUDIT_EVENTS", "UPDATE AUDIT_CHAIN_HEAD", "INSERT INTO AUDIT_CHAIN",
            _TOKEN_USE)
-#: a process that could not write the generation stops serving from memory this long
-_DISTRUST_SECONDS = DEFAULT_MAX_AGE
 #: after Redis failed to answer, requests leave it alone this long (no wait on every read)
 _RETRY_SECONDS = 5.0
 
@@ -111,7 +109,6 @@ class Store:
         self.size = 0
         self.lock = threading.Lock()
         self.bearer_limit = 10_000
-        self.distrust_until = 0.0
         self.owed = False  # a write whose generation could not be renewed yet
         self.retry_at = 0.0  # Redis failed: not asked again before this (monotonic)
 
@@ -119,8 +116,8 @@ class Store:
     def generation(self) -> str | None:
         """The current generation, or None when Redis does not answer (no caching)."""
         now = time.monotonic()
-        if now < self.retry_at or (self.owed and not self.bump()) or now < self.distrust_until:
-            return None
+        if now < self.retry_at or (self.owed and not self.bump()):
+            return None  # a renewal owed: nothing from memory until it is made
         try:
             value = self.client.get(self.key)
             if value is None:
@@ -147,7 +144,6 @@ class Store:
         except (redis.RedisError, OSError):
             self.owed = True  # renewed at the next read that finds Redis back
             self._unreachable()
-            self.distrust_until = time.monotonic() + _DISTRUST_SECONDS
             self.clear()
             return False
 
@@ -247,7 +243,7 @@ def _watch(engine: sa.Engine, cache: Store) -> None:
     def _statement(conn, cursor, statement, parameters, context, executemany):
         if not _is_write(statement) or _changed_nothing(statement, cursor):
             return
-        head = " ".join(statement.split()[:5]).upper()
+        head = " ".join(statement.split(None, 5)[:5]).upper()
         if has_app_context() and not head.startswith(_TOKEN_USE):
             g._jz_wrote = True  # this request's answer is not kept
         if not head.startswith(_UNSEEN):
